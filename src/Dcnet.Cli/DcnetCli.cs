@@ -1,0 +1,232 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Dcnet.Checks;
+using Dcnet.Design;
+using Dcnet.IO;
+using Dcnet.Topology;
+
+namespace Dcnet.Cli;
+
+/// <summary>
+/// The <c>dcnet</c> command line: parses arguments, calls the library, prints. Exit codes: 0 clean, 1 findings at or
+/// above --fail-on, 2 bad input or usage, 70 an internal error (a bug: please report it).
+/// </summary>
+public static class DcnetCli
+{
+    public const int ExitClean = 0;
+    public const int ExitFindings = 1;
+    public const int ExitBadInput = 2;
+    public const int ExitInternal = 70;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = Build(stdout, stderr);
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (ParseError e in parse.Errors)
+            {
+                stderr.WriteLine("dcnet: " + e.Message);
+            }
+
+            stderr.WriteLine("Run 'dcnet --help' for usage.");
+            return ExitBadInput;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (DesignException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                stderr.WriteLine(error.ToString());
+            }
+
+            if (e.Errors.Count == 0)
+            {
+                stderr.WriteLine("dcnet: " + e.Message);
+            }
+
+            return ExitBadInput;
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine("dcnet: " + e.Message);
+            return ExitBadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine("dcnet: " + e.Message);
+            return ExitBadInput;
+        }
+    }
+
+    private static RootCommand Build(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("dcnet: a digital twin for data-center networks. Resolves a YAML design, checks it, simulates it, renders it.");
+        root.Subcommands.Add(CheckCommand(stdout));
+        root.Subcommands.Add(ShowCommand(stdout));
+        root.Subcommands.Add(InitCommand(stdout, stderr));
+        root.Subcommands.Add(SchemaCommand(stdout));
+        root.Subcommands.Add(DocsCommand(stdout));
+        return root;
+    }
+
+    private static Argument<string> DesignArgument() => new("design") { Description = "The design file (YAML)." };
+
+    private static Option<string?> OutputOption() => new("--output", "-o") { Description = "Write to this file (atomically) instead of standard output." };
+
+    private static Command CheckCommand(TextWriter stdout)
+    {
+        var design = DesignArgument();
+        var format = new Option<string>("--format") { Description = "Output format: text, json or sarif.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "sarif");
+        var json = new Option<bool>("--json") { Description = "Same as --format json." };
+        var failOn = new Option<string>("--fail-on") { Description = "Exit 1 when a finding is at or above this severity: error, warning or info.", DefaultValueFactory = _ => "error" };
+        failOn.AcceptOnlyFromAmong("error", "warning", "info");
+        var output = OutputOption();
+        var cmd = new Command("check", "Load, resolve and check a design; print the findings grouped by foundation.") { design, format, json, failOn, output };
+        cmd.SetAction(p =>
+        {
+            var report = CheckReport.Run(p.GetValue(design)!);
+            var threshold = failOn.Parse(p.GetValue(failOn)!);
+            string fmt = p.GetValue(json) ? "json" : p.GetValue(format)!;
+            string text = fmt switch
+            {
+                "json" => FindingFormatter.Json(report, threshold),
+                "sarif" => FindingFormatter.Sarif(report),
+                _ => FindingFormatter.Text(report, threshold),
+            };
+            Emit(stdout, p.GetValue(output), text);
+            return report.ExitCode(threshold);
+        });
+        return cmd;
+    }
+
+    private static Severity Parse(this Option<string> _, string token) => token switch
+    {
+        "warning" => Severity.Warning,
+        "info" => Severity.Info,
+        _ => Severity.Error,
+    };
+
+    private static Command ShowCommand(TextWriter stdout)
+    {
+        var design = DesignArgument();
+        var json = new Option<bool>("--json") { Description = "Print the inventory as JSON." };
+        var output = OutputOption();
+        var cmd = new Command("show", "Print the resolved inventory: counts, the address plan, hosts per leaf and VMs per host.") { design, json, output };
+        cmd.SetAction(p =>
+        {
+            var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
+            Emit(stdout, p.GetValue(output), p.GetValue(json) ? Inventory.Json(network) : Inventory.Text(network));
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static Command InitCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var defaults = new GeneratorOptions();
+        var name = new Option<string>("--name") { Description = "Data-center name.", DefaultValueFactory = _ => defaults.Name };
+        var vms = new Option<int>("--vms") { Description = "Number of VMs.", DefaultValueFactory = _ => defaults.Vms };
+        var hosts = new Option<int>("--hosts") { Description = "Number of hosts.", DefaultValueFactory = _ => defaults.Hosts };
+        var spines = new Option<int>("--spines") { Description = "Number of spines.", DefaultValueFactory = _ => defaults.Spines };
+        var leaves = new Option<int>("--leaves") { Description = "Number of leaves (default: one per 20 hosts, even)." };
+        var groups = new Option<int>("--groups") { Description = "Number of app groups.", DefaultValueFactory = _ => defaults.Groups };
+        var platform = new Option<string>("--platform") { Description = "ove, azure-local, esc, vmware or linux.", DefaultValueFactory = _ => "ove" };
+        platform.AcceptOnlyFromAmong("ove", "azure-local", "esc", "vmware", "linux");
+        var dualStack = new Option<bool>("--dual-stack") { Description = "Give every network and the fabric IPv6 as well." };
+        var schema = new Option<string>("--schema") { Description = "What the yaml-language-server $schema line points at.", DefaultValueFactory = _ => defaults.SchemaReference };
+        var output = OutputOption();
+        var cmd = new Command("init", "Write a valid design from a few numbers (to standard output, or -o FILE).") { name, vms, hosts, spines, leaves, groups, platform, dualStack, schema, output };
+        cmd.SetAction(p =>
+        {
+            var options = new GeneratorOptions
+            {
+                Name = p.GetValue(name)!,
+                Vms = p.GetValue(vms),
+                Hosts = p.GetValue(hosts),
+                Spines = p.GetValue(spines),
+                Leaves = p.GetValue(leaves),
+                Groups = p.GetValue(groups),
+                Platform = Tokens.TryParse<Platform>(p.GetValue(platform)!, out var pl) ? pl : Platform.Ove,
+                DualStack = p.GetValue(dualStack),
+                SchemaReference = p.GetValue(schema)!,
+            };
+            string yaml;
+            try
+            {
+                yaml = DesignGenerator.Generate(options);
+
+                // Never write a design dcnet itself would reject.
+                _ = Resolver.Resolve(DesignLoader.Parse(yaml, p.GetValue(output) ?? "<init>"));
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            Emit(stdout, p.GetValue(output), yaml);
+            if (p.GetValue(output) is string file)
+            {
+                stderr.WriteLine($"dcnet: wrote {file}");
+            }
+
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static Command SchemaCommand(TextWriter stdout)
+    {
+        var output = OutputOption();
+        var cmd = new Command("schema", "Print the JSON Schema of the design file (for editors with the YAML language server).") { output };
+        cmd.SetAction(p =>
+        {
+            Emit(stdout, p.GetValue(output), DesignSchema.JsonSchema());
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static Command DocsCommand(TextWriter stdout)
+    {
+        var which = new Argument<string>("document") { Description = "checks or design-file." };
+        which.AcceptOnlyFromAmong("checks", "design-file");
+        var output = OutputOption();
+        var cmd = new Command("docs", "Generate docs/checks.md or docs/design-file.md from the code.") { which, output };
+        cmd.SetAction(p =>
+        {
+            string text = p.GetValue(which) == "checks" ? ChecksReference.Markdown() : DesignSchema.MarkdownReference(DesignExamples.Reference);
+            Emit(stdout, p.GetValue(output), text);
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static void Emit(TextWriter stdout, string? path, string text)
+    {
+        if (path is null || path == "-")
+        {
+            stdout.Write(text);
+            stdout.Flush();
+        }
+        else
+        {
+            AtomicFile.WriteAllText(path, text);
+        }
+    }
+}
+
+/// <summary>Bad usage that the parser cannot see: exit code 2 with the message.</summary>
+public sealed class UsageException : Exception
+{
+    public UsageException(string message) : base(message) { }
+
+    public UsageException() { }
+
+    public UsageException(string message, Exception inner) : base(message, inner) { }
+}

@@ -1,0 +1,24 @@
+namespace Dcnet.Design;
+
+/// <summary>The YAML spellings of enum values (<see cref="TokenAttribute"/>), for parsing and printing.</summary>
+public static class Tokens
+{
+    public static string Of<T>(T value)
+        where T : struct, Enum => DesignBinder.EnumTokens.Of(typeof(T)).ToToken[value];
+
+    public static bool TryParse<T>(string token, out T value)
+        where T : struct, Enum
+    {
+        if (DesignBinder.EnumTokens.Of(typeof(T)).ByToken.TryGetValue(token, out object? v))
+        {
+            value = (T)v;
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    public static IReadOnlyList<string> All<T>()
+        where T : struct, Enum => DesignBinder.EnumTokens.Of(typeof(T)).Ordered.Select(o => o.Token).ToList();
+}

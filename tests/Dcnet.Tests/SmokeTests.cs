@@ -1,0 +1,7 @@
+namespace Dcnet.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Repository_root_is_found() => Assert.True(File.Exists(Support.Repo.Path("dcnet.slnx")));
+}
