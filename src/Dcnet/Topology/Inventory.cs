@@ -104,7 +104,7 @@ public static class Inventory
         w.WriteStartObject("counts");
         foreach (var (name, value) in Counts(n))
         {
-            w.WriteNumber(name.Replace(' ', '-'), value);
+            w.WriteNumber(CamelCase(name), value);
         }
 
         w.WriteEndObject();
@@ -372,6 +372,12 @@ public static class Inventory
 
         w.WriteEndObject();
     });
+
+    private static string CamelCase(string words)
+    {
+        var parts = words.Split(' ');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
 
     private static void Ip(Utf8JsonWriter w, string name, IPAddress? a)
     {
