@@ -136,7 +136,7 @@ public static class DesignGenerator
                 L(string.Create(CultureInfo.InvariantCulture, $"    ipv6: fd00:dc:{10 * (i + 1):x}::/64"));
             }
 
-            L(i == 0 ? "    mtu: 1500" : "    mtu: 9000");
+            L("    mtu: 9000");
         }
 
         int vmLength = PrefixFor(perNetwork);

@@ -9,7 +9,7 @@ namespace Dcnet.Tests.Checks;
 public class SarifTests
 {
     private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromFileAsync(Path.GetFullPath(Repo.Path("..", "shared", "schemas", "sarif-schema-2.1.0.json"))).GetAwaiter().GetResult());
+        JsonSchema.FromFileAsync(Repo.Shared("schemas", "sarif-schema-2.1.0.json")).GetAwaiter().GetResult());
 
     private static CheckReport ReportWithFindings() => CheckReport.Run(Designs.Parse(
         Designs.Minimal.Replace("ipv4: 10.1.0.0/24", "ipv4: 10.1.0.0/29", StringComparison.Ordinal)

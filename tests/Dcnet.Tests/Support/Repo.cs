@@ -19,4 +19,15 @@ public static class Repo
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
     public static string Read(params string[] parts) => File.ReadAllText(Path(parts));
+
+    /// <summary>
+    /// The steering repository's shared/ folder (schemas, peer recipes): beside the repository as ../shared, or where
+    /// DCNET_SHARED_DIR points.
+    /// </summary>
+    public static string Shared(params string[] parts)
+    {
+        string? env = Environment.GetEnvironmentVariable("DCNET_SHARED_DIR");
+        string dir = env is { Length: > 0 } ? env : System.IO.Path.GetFullPath(System.IO.Path.Combine(Root, "..", "shared"));
+        return System.IO.Path.Combine([dir, .. parts]);
+    }
 }
