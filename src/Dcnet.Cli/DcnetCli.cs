@@ -68,6 +68,7 @@ public static class DcnetCli
         var root = new RootCommand("dcnet: a digital twin for data-center networks. Resolves a YAML design, checks it, simulates it, renders it.");
         root.Subcommands.Add(CheckCommand(stdout));
         root.Subcommands.Add(ShowCommand(stdout));
+        root.Subcommands.Add(RenderCommand(stderr));
         root.Subcommands.Add(InitCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(DocsCommand(stdout));
@@ -122,6 +123,23 @@ public static class DcnetCli
         {
             var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
             Emit(stdout, p.GetValue(output), p.GetValue(json) ? Inventory.Json(network) : Inventory.Text(network));
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static Command RenderCommand(TextWriter stderr)
+    {
+        var design = DesignArgument();
+        var target = new Option<string>("--target", "-t") { Description = "What to render: " + string.Join(", ", Platforms.RenderRegistry.Renderers.Select(r => r.Target)) + ".", Required = true };
+        target.AcceptOnlyFromAmong([.. Platforms.RenderRegistry.Renderers.Select(r => r.Target)]);
+        var output = new Option<string>("--output", "-o") { Description = "Output directory; replaced as a whole, atomically.", Required = true };
+        var cmd = new Command("render", "Render the configuration of one platform target into a directory.") { design, target, output };
+        cmd.SetAction(p =>
+        {
+            var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
+            var files = Platforms.RenderRegistry.RenderTo(network, p.GetValue(target)!, p.GetValue(output)!);
+            stderr.WriteLine($"dcnet: wrote {files.Count} files to {p.GetValue(output)}");
             return ExitClean;
         });
         return cmd;

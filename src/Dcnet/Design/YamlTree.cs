@@ -140,7 +140,15 @@ public static class YamlTreeReader
         var pendingAnchors = new Dictionary<YNode, string>(ReferenceEqualityComparer.Instance);
         YNode? root = null;
         int documents = 0;
-        SourceLocation At(Mark m) => new(displayName, (int)Math.Min(m.Line, int.MaxValue), (int)Math.Min(m.Column, int.MaxValue));
+        var lineLengths = text.Split('\n').Select(l => l.Length).ToArray();
+
+        // YamlDotNet may report the end of the stream one line past the last one; keep every position inside the file.
+        SourceLocation At(Mark m)
+        {
+            long line = Math.Clamp(m.Line, 1, lineLengths.Length);
+            long col = line < m.Line ? lineLengths[line - 1] + 1 : Math.Clamp(m.Column, 1, lineLengths[line - 1] + 1);
+            return new(displayName, (int)line, (int)col);
+        }
 
         try
         {

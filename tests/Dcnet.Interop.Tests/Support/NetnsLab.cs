@@ -40,6 +40,7 @@ public sealed class NetnsLab : IDisposable
         string ns = Prefix + Id + "-" + name;
         Shell.Run("ip", "netns", "add", ns).EnsureOk();
         namespaces.Add(ns);
+        SandboxGuard.Created(ns, Owner);
         Exec(ns, "ip", "link", "set", "lo", "up").EnsureOk();
         Exec(ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0").EnsureOk();
         return ns;
@@ -75,6 +76,7 @@ public sealed class NetnsLab : IDisposable
 
         var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + program);
         processes.Add(p);
+        SandboxGuard.Created(p.Id.ToString(CultureInfo.InvariantCulture), Owner);
         return p;
     }
 
@@ -83,6 +85,7 @@ public sealed class NetnsLab : IDisposable
     {
         var dir = Directory.CreateTempSubdirectory(Prefix + Id + "-" + tag + "-").FullName;
         directories.Add(dir);
+        SandboxGuard.Created(dir, Owner);
         return dir;
     }
 
@@ -117,6 +120,12 @@ public sealed class NetnsLab : IDisposable
         {
             KillNamespacePids(ns);
             Shell.Run("ip", "netns", "del", ns);
+            SandboxGuard.Removed(ns);
+        }
+
+        foreach (int pid in ProcessesMentioning(Prefix + Id + "-"))
+        {
+            Shell.Run("kill", "-9", pid.ToString(CultureInfo.InvariantCulture));
         }
 
         foreach (string dir in directories)
@@ -124,6 +133,7 @@ public sealed class NetnsLab : IDisposable
             try
             {
                 Directory.Delete(dir, recursive: true);
+                SandboxGuard.Removed(dir);
             }
             catch (IOException)
             {
@@ -145,9 +155,14 @@ public sealed class NetnsLab : IDisposable
     public static IReadOnlyList<string> RemoveLeftovers()
     {
         var removed = new List<string>();
-        foreach (string line in Shell.Run("ip", "netns", "list").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (int pid in ProcessesMentioning(Prefix).Where(p => !OwnerAlive(PrefixOwnerOf(CommandLine(p)))))
         {
-            string ns = line.Split(' ')[0];
+            Shell.Run("kill", "-9", pid.ToString(CultureInfo.InvariantCulture));
+            removed.Add("process " + pid.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (string ns in ListNamespaces())
+        {
             if (ns.StartsWith(Prefix, StringComparison.Ordinal) && !OwnerAlive(ns[Prefix.Length..]))
             {
                 KillNamespacePids(ns);
@@ -172,6 +187,54 @@ public sealed class NetnsLab : IDisposable
         }
 
         return removed;
+    }
+
+    /// <summary>Names of all network namespaces.</summary>
+    public static IReadOnlyList<string> ListNamespaces() =>
+        Shell.Run("ip", "netns", "list").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ToList();
+
+    /// <summary>Pids of processes whose command line mentions <paramref name="marker"/> (other than this process).</summary>
+    public static IReadOnlyList<int> ProcessesMentioning(string marker)
+    {
+        var pids = new List<int>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            string cmd = CommandLine(pid);
+            if (cmd.Contains(marker, StringComparison.Ordinal) && !cmd.StartsWith("ip netns", StringComparison.Ordinal))
+            {
+                pids.Add(pid);
+            }
+        }
+
+        return pids;
+    }
+
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>The "PID-N" part after the suite prefix in a command line, or "" when there is none.</summary>
+    private static string PrefixOwnerOf(string commandLine)
+    {
+        int at = commandLine.IndexOf(Prefix, StringComparison.Ordinal);
+        return at < 0 ? "" : commandLine[(at + Prefix.Length)..];
     }
 
     private static bool OwnerAlive(string rest)

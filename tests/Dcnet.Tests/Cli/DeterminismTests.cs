@@ -1,0 +1,58 @@
+using Dcnet.Tests.Support;
+
+namespace Dcnet.Tests.Cli;
+
+/// <summary>
+/// The same design gives byte-identical check --json, SARIF, show --json and rendered files: twice, with the server
+/// GC, without tiered compilation, under German-Swiss and Turkish locales (decimal commas, dotless i) and in another
+/// time zone.
+/// </summary>
+public class DeterminismTests
+{
+    public static TheoryData<string, string> Environments() => new()
+    {
+        { "again", "" },
+        { "server GC", "DOTNET_gcServer=1" },
+        { "no tiered compilation", "DOTNET_TieredCompilation=0" },
+        { "de_CH", "LANG=de_CH.UTF-8;LC_ALL=de_CH.UTF-8" },
+        { "tr_TR", "LANG=tr_TR.UTF-8;LC_ALL=tr_TR.UTF-8" },
+        { "time zone", "TZ=Pacific/Chatham" },
+    };
+
+    private static readonly Lazy<Dictionary<string, string>> Baseline = new(() => Outputs(null));
+
+    private static Dictionary<string, string> Outputs(IReadOnlyDictionary<string, string>? env)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string design in new[] { "examples/dc-5000.yaml", "examples/lab-small.yaml" })
+        {
+            result[design + " check --json"] = CliProcess.Run(env, "check", design, "--json").Out;
+            result[design + " check --format sarif"] = CliProcess.Run(env, "check", design, "--format", "sarif").Out;
+            result[design + " show --json"] = CliProcess.Run(env, "show", design, "--json").Out;
+            result[design + " show"] = CliProcess.Run(env, "show", design).Out;
+            using var tmp = new TempDir();
+            string dir = Path.Combine(tmp.Path, "out");
+            Assert.Equal(0, CliProcess.Run(env, "render", design, "--target", "linux", "-o", dir).Code);
+            foreach (var (file, content) in CliProcess.Snapshot(dir))
+            {
+                result[design + " render linux " + file] = content;
+            }
+        }
+
+        return result;
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Outputs_are_byte_identical(string name, string variables)
+    {
+        var env = variables.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1]);
+        var outputs = Outputs(env);
+        Assert.Equal(Baseline.Value.Keys.Order(StringComparer.Ordinal), outputs.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, value) in Baseline.Value)
+        {
+            Assert.True(value.Length > 0, key + " is empty");
+            Assert.True(value == outputs[key], $"{key} differs under {name}");
+        }
+    }
+}
