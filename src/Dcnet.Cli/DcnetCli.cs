@@ -68,6 +68,7 @@ public static class DcnetCli
         var root = new RootCommand("dcnet: a digital twin for data-center networks. Resolves a YAML design, checks it, simulates it, renders it.");
         root.Subcommands.Add(CheckCommand(stdout));
         root.Subcommands.Add(ShowCommand(stdout));
+        root.Subcommands.Add(TraceCommand(stdout, stderr));
         root.Subcommands.Add(RenderCommand(stderr));
         root.Subcommands.Add(InitCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
@@ -123,6 +124,93 @@ public static class DcnetCli
         {
             var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
             Emit(stdout, p.GetValue(output), p.GetValue(json) ? Inventory.Json(network) : Inventory.Text(network));
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static Command TraceCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var design = DesignArgument();
+        var from = new Option<string>("--from") { Description = "A VM (vm-web-0001 or vm-web-0001/eth1), a host, or an IP address.", Required = true };
+        var to = new Option<string>("--to") { Description = "A VM, a host, or an IP address (outside the design: north-south).", Required = true };
+        var proto = new Option<string>("--proto") { Description = "tcp, udp or icmp.", DefaultValueFactory = _ => "tcp" };
+        proto.AcceptOnlyFromAmong("tcp", "udp", "icmp");
+        var sport = new Option<int>("--sport") { Description = "Source port (ICMP: echo id).", DefaultValueFactory = _ => 49152 };
+        var dport = new Option<int>("--dport") { Description = "Destination port.", DefaultValueFactory = _ => 443 };
+        var size = new Option<int?>("--size") { Description = "Size of the IP packet the source sends, in bytes. Default: the source's MTU." };
+        var df = new Option<bool>("--df") { Description = "Set don't-fragment (the default)." };
+        var noDf = new Option<bool>("--no-df") { Description = "Clear don't-fragment (IPv4): routers may fragment." };
+        var family = new Option<string>("--family") { Description = "4 or 6.", DefaultValueFactory = _ => "4" };
+        family.AcceptOnlyFromAmong("4", "6");
+        var json = new Option<bool>("--json") { Description = "Print the trace as JSON." };
+        var pcap = new Option<string?>("--pcap") { Description = "Write the frame at every hop to this pcap file (Wireshark)." };
+        var pmtu = new Option<bool>("--pmtu") { Description = "Print only the path MTU and the largest DF ping payload that gets through, as tracepath would." };
+        var latency = new Option<string[]>("--latency") { Description = "Override a device latency figure: KIND=DURATION (vm, vswitch, encap, router, nic, switch, vtep, border), e.g. switch=500ns.", AllowMultipleArgumentsPerToken = false };
+        var output = OutputOption();
+        var cmd = new Command("trace", "Walk one packet hop by hop, with the headers on the wire, the MTU at every hop and the verdict.")
+        {
+            design, from, to, proto, sport, dport, size, df, noDf, family, json, pcap, pmtu, latency, output,
+        };
+        cmd.SetAction(p =>
+        {
+            if (p.GetValue(df) && p.GetValue(noDf))
+            {
+                throw new UsageException("--df and --no-df contradict each other");
+            }
+
+            if (p.GetValue(sport) is < 0 or > 65535 || p.GetValue(dport) is < 0 or > 65535)
+            {
+                throw new UsageException("ports are 0 to 65535");
+            }
+
+            if (p.GetValue(size) is int s && (s < 28 || s > 65535))
+            {
+                throw new UsageException("--size is the IP packet size, 28 to 65535 bytes");
+            }
+
+            var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
+            Dcnet.Trace.LatencyProfile profile;
+            try
+            {
+                profile = new Dcnet.Trace.LatencyProfile().With(p.GetValue(latency) ?? []);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            var tracer = new Dcnet.Trace.Tracer(network, profile);
+            Dcnet.Trace.TraceResult result;
+            try
+            {
+                result = tracer.Trace(new Dcnet.Trace.TraceRequest
+                {
+                    From = p.GetValue(from)!,
+                    To = p.GetValue(to)!,
+                    Protocol = Tokens.TryParse<Dcnet.Trace.TraceProtocol>(p.GetValue(proto)!, out var pr) ? pr : Dcnet.Trace.TraceProtocol.Tcp,
+                    SourcePort = (ushort)p.GetValue(sport),
+                    DestinationPort = (ushort)p.GetValue(dport),
+                    Size = p.GetValue(size),
+                    DontFragment = !p.GetValue(noDf),
+                    Family = p.GetValue(family) == "6" ? IpFamily.Ipv6 : IpFamily.Ipv4,
+                });
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            if (p.GetValue(pcap) is string file)
+            {
+                AtomicFile.WriteAllBytes(file, Dcnet.Trace.TraceFormatter.Pcap(result));
+                stderr.WriteLine($"dcnet: wrote {result.Hops.Count(h => h.Frame is not null)} frames to {file}");
+            }
+
+            string text = p.GetValue(json) ? Dcnet.Trace.TraceFormatter.Json(result)
+                : p.GetValue(pmtu) ? Dcnet.Trace.TraceFormatter.Pmtu(result)
+                : Dcnet.Trace.TraceFormatter.Text(result);
+            Emit(stdout, p.GetValue(output), text);
             return ExitClean;
         });
         return cmd;

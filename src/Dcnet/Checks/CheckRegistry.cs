@@ -10,6 +10,7 @@ public static class CheckRegistry
         new AddressingChecks(),
         new FabricChecks(),
         new Vlans.VlanChecks(),
+        new PathMtu.MtuChecks(),
         new Bgp.AsnChecks(),
     ]);
 

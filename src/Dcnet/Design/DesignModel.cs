@@ -101,6 +101,9 @@ public sealed record FabricDesign : DesignNode
     [Key("border-leaves"), Doc("Leaves that connect to the outside (north-south); default: the first leaf, or the first MLAG pair.")]
     public IReadOnlyList<string>? BorderLeaves { get; init; }
 
+    [Key("external-mtu"), Doc("MTU of the links beyond the border leaves (north-south): traffic to external addresses crosses it.")]
+    public Mtu ExternalMtu { get; init; } = Mtu.Ethernet;
+
     [Key("icmp-filters"), Doc("Where ICMP errors are dropped: the classic PMTUD black hole.")]
     public IReadOnlyList<IcmpFilterDesign> IcmpFilters { get; init; } = [];
 }

@@ -460,7 +460,9 @@ public static class Resolver
                 string name = bond is null ? "eth0"
                     : s.Vlan is { } v && v != bond.NativeVlan ? bond.Name + "." + v.ToString()
                     : bond.Name;
-                var iface = new HostInterface { Host = host, Segment = s, Bond = bond, Name = name, Mtu = s.Design.Mtu ?? bond?.Mtu ?? Mtu.Ethernet };
+                // A VLAN interface cannot be larger than its bond (Linux refuses the MTU), so the bond caps it.
+                var wanted = s.Design.Mtu ?? bond?.Mtu ?? Mtu.Ethernet;
+                var iface = new HostInterface { Host = host, Segment = s, Bond = bond, Name = name, Mtu = bond is not null && bond.Mtu < wanted ? bond.Mtu : wanted };
                 ifaces.Add(iface);
                 perSegment[s.Index].Add(iface);
                 if (ReferenceEquals(s, net.TunnelSegment))

@@ -85,6 +85,6 @@ public class FoundationChecksTests
         string yaml = Designs.Minimal.Replace("ipv4: 10.1.0.0/24", "ipv4: 10.1.0.0/28", StringComparison.Ordinal)
             .Replace("  - { name: tenant", "  - { name: other, kind: host-vlan, role: storage, vlan: 10 }\n  - { name: tenant", StringComparison.Ordinal);
         var ids = Check(yaml).Select(f => f.Id).ToList();
-        Assert.Equal(["ADDR001", "VLAN001"], ids);
+        Assert.Equal(["ADDR001", "VLAN001", "MTU004"], ids);
     }
 }

@@ -38,7 +38,7 @@ public class SarifTests
         var run = doc.RootElement.GetProperty("runs")[0];
         Assert.Equal("designs/my%20dc.yaml", run.GetProperty("artifacts")[0].GetProperty("location").GetProperty("uri").GetString());
         var results = run.GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal(["ADDR001", "VLAN001"], results.Select(r => r.GetProperty("ruleId").GetString()));
+        Assert.Equal(["ADDR001", "VLAN001", "MTU004"], results.Select(r => r.GetProperty("ruleId").GetString()));
         var region = results[0].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
         Assert.Equal((12, 42), (region.GetProperty("startLine").GetInt32(), region.GetProperty("startColumn").GetInt32()));
         Assert.Equal("error", results[0].GetProperty("level").GetString());

@@ -1,0 +1,196 @@
+using Dcnet.Design;
+using Dcnet.Tests.Support;
+using Dcnet.Trace;
+using Dcnet.Wire;
+
+namespace Dcnet.Tests.Trace;
+
+/// <summary>The packet walk on the seed scenario and on small designs that set up one MTU situation each.</summary>
+public class TraceTests
+{
+    private static readonly Lazy<Tracer> Seed = new(() => new Tracer(Designs.Example("dc-5000.yaml")));
+    private static readonly Lazy<Tracer> Pitfalls = new(() => new Tracer(Designs.Example("dc-5000-pitfalls.yaml")));
+
+    private static TraceResult Run(Tracer t, string from, string to, int? size = null, bool df = true, IpFamily family = IpFamily.Ipv4, TraceProtocol proto = TraceProtocol.Tcp) =>
+        t.Trace(new TraceRequest { From = from, To = to, Size = size, DontFragment = df, Family = family, Protocol = proto });
+
+    [Fact]
+    public void Seed_question_vlan_100_to_vlan_200_is_routed_by_the_leaf_anycast_gateway_with_symmetric_irb()
+    {
+        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007");
+        Assert.Equal(TraceVerdict.Delivered, r.Verdict);
+        var actions = r.Hops.Select(h => (h.Device, Tokens.Of(h.Action))).ToList();
+        Assert.Contains(("worker-001", "tag"), actions);
+        Assert.Contains(("leaf-01", "route"), actions);
+        Assert.Contains(r.Hops, h => h.Action == HopAction.Encap && h.Frame!.Find<VxlanLayer>()?.Vni == Tracer.EvpnL3Vni);
+        Assert.Contains(r.Hops, h => h.Kind == "spine" && h.Action == HopAction.Route);
+        Assert.Contains(r.Hops, h => h.Ecmp is not null && h.Ecmp.Candidates.Count == 4);
+        Assert.Contains(r.Hops, h => h.Action == HopAction.Untag);
+        Assert.Equal(HopAction.Deliver, r.Hops[^1].Action);
+        Assert.Equal(62, r.Hops[^1].Frame!.Find<Ipv4Layer>()!.Ttl); // routed twice: into the L3VNI, out into VLAN 200
+        int untag = r.Hops.ToList().FindIndex(h => h.Action == HopAction.Untag);
+        Assert.Equal(200, r.Hops[untag - 1].Frame!.Find<VlanLayer>()!.Vid);
+        Assert.Null(r.Hops[untag].Frame!.Find<VlanLayer>());
+    }
+
+    [Fact]
+    public void Seed_trace_text_and_json_are_golden()
+    {
+        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007");
+        Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-vlan100-to-vlan200.txt", TraceFormatter.Text(r));
+        Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-vlan100-to-vlan200.json", TraceFormatter.Json(r));
+        var overlay = Run(Seed.Value, "vm-app-001-0001", "vm-app-002-0001");
+        Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-overlay.txt", TraceFormatter.Text(overlay));
+        Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-overlay.json", TraceFormatter.Json(overlay));
+    }
+
+    [Fact]
+    public void Overlay_pair_across_hosts_is_geneve_encapsulated_with_ovns_option()
+    {
+        var r = Run(Seed.Value, "vm-app-001-0001", "vm-app-001-0002");
+        Assert.Equal(TraceVerdict.Delivered, r.Verdict);
+        var encap = r.Hops.Single(h => h.Action == HopAction.Encap && h.Kind == "host");
+        var g = encap.Frame!.Find<GeneveLayer>()!;
+        Assert.Equal(GeneveLayer.Port, encap.Frame.Find<UdpLayer>()!.DestinationPort);
+        Assert.Equal((ushort)0x0102, g.OptionList.Single().Class);
+        Assert.Equal(1500 + 58, FrameCodec.Encode(encap.Frame).Length - 14);
+        Assert.Equal(1472, r.MaxDfPayload);
+    }
+
+    [Fact]
+    public void Geneve_over_1500_underlay_leaves_1442_bytes_for_vms()
+    {
+        var r = Run(Pitfalls.Value, "vm-app-001-0001", "vm-app-001-0002");
+        Assert.Equal(TraceVerdict.Dropped, r.Verdict);
+        Assert.Contains("dropped silently", r.VerdictDetail, StringComparison.Ordinal);
+        Assert.Equal(1500, r.PathMtu);                 // PMTUD learns nothing: the VM keeps sending 1500
+        Assert.Equal(1442 - 28, r.MaxDfPayload);        // 1442-byte packets are the largest that get through
+        Assert.Equal(TraceVerdict.Delivered, Run(Pitfalls.Value, "vm-app-001-0001", "vm-app-001-0002", size: 1442).Verdict);
+        Assert.Equal(TraceVerdict.Dropped, Run(Pitfalls.Value, "vm-app-001-0001", "vm-app-001-0002", size: 1443).Verdict);
+    }
+
+    [Fact]
+    public void Icmp_too_big_filtered_at_the_border_is_a_black_hole()
+    {
+        var r = Run(Pitfalls.Value, "worker-010/bond1.30", "198.51.100.7", size: 9000);
+        Assert.Equal(TraceVerdict.BlackHoled, r.Verdict);
+        Assert.Equal(9000, r.PathMtu);
+        Assert.Equal(1472, r.MaxDfPayload);
+        Assert.Contains("ICMP is filtered", r.VerdictDetail, StringComparison.Ordinal);
+
+        var unfiltered = Run(Seed.Value, "worker-010", "198.51.100.7", size: 9000);
+        Assert.Equal(TraceVerdict.Dropped, unfiltered.Verdict);
+        Assert.Equal(1500, unfiltered.PathMtu); // the ICMP gets back, so PMTUD learns 1500
+        Assert.Contains("fragmentation needed (next-hop MTU 1500)", unfiltered.VerdictDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_df_a_router_fragments_ipv4()
+    {
+        var r = Run(Seed.Value, "worker-010", "198.51.100.7", size: 9000, df: false);
+        Assert.Equal(TraceVerdict.Fragmented, r.Verdict);
+        Assert.Equal(7, r.Fragments); // (9000 - 20) / 1480 = 6.07
+        var frag = r.Hops.Single(h => h.Action == HopAction.Fragment).Frame!.Find<Ipv4Layer>()!;
+        Assert.True(frag.MoreFragments);
+    }
+
+    [Fact]
+    public void Ipv6_routers_never_fragment_they_send_packet_too_big()
+    {
+        var r = Run(Seed.Value, "worker-010", "2001:db8::7", size: 9000, df: false, family: IpFamily.Ipv6);
+        Assert.Equal(TraceVerdict.Dropped, r.Verdict);
+        Assert.Contains("Packet Too Big (MTU 1500)", r.VerdictDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_packet_larger_than_the_senders_mtu_is_refused_at_the_source()
+    {
+        var r = Run(Seed.Value, "vm-app-001-0001", "vm-app-001-0002", size: 1600);
+        Assert.Equal(TraceVerdict.TooBigAtSource, r.Verdict);
+        Assert.Contains("message too long, mtu=1500", r.VerdictDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Overlay_vms_reach_the_outside_through_snat_to_the_node_address()
+    {
+        var r = Run(Seed.Value, "vm-app-001-0001", "198.51.100.7", size: 100);
+        Assert.Equal(TraceVerdict.Delivered, r.Verdict);
+        var snat = r.Hops.Single(h => h.Action == HopAction.Snat);
+        Assert.Equal("10.10.0.14", snat.Frame!.Find<Ipv4Layer>()!.Source.ToString());
+    }
+
+    [Fact]
+    public void Nothing_outside_reaches_an_overlay_vm_directly() =>
+        Assert.Equal(TraceVerdict.Unreachable, Run(Seed.Value, "198.51.100.7", "vm-app-001-0001", size: 100).Verdict);
+
+    [Fact]
+    public void Same_host_vms_on_one_network_are_switched_locally()
+    {
+        var n = Seed.Value.Network;
+        var host = n.Hosts.First(h => h.Vms.Count(v => v.Group.Segments[0].Name == "vm-01") >= 2);
+        var pair = host.Vms.Where(v => v.Group.Segments[0].Name == "vm-01").Take(2).ToList();
+        var r = Run(Seed.Value, pair[0].Name, pair[1].Name);
+        Assert.Equal(TraceVerdict.Delivered, r.Verdict);
+        Assert.DoesNotContain(r.Hops, h => h.Kind is "leaf" or "spine");
+    }
+
+    [Fact]
+    public void A_vlan_missing_from_the_senders_trunk_is_unreachable()
+    {
+        string yaml = Designs.Minimal.Replace("  - { name: tenant", "  - { name: storage, kind: host-vlan, role: storage, vlan: 20, ipv4: 10.2.0.0/24 }\n  - { name: tenant", StringComparison.Ordinal)
+            .Replace("carries: [management, vm, overlay] }", "carries: [management, vm, overlay, storage] }\n    overrides: [{ host: h-001, bond: bond0, remove-vlans: [20] }]", StringComparison.Ordinal);
+        var r = new Tracer(Designs.Resolve(yaml)).Trace(new TraceRequest { From = "h-002", To = "10.2.0.11", Size = 100 });
+        Assert.Equal(TraceVerdict.Unreachable, r.Verdict);
+        Assert.Contains("VLAN 20 (storage) is not allowed on h-001/bond0", r.VerdictDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_l2_mtu_mismatch_drops_silently_and_the_receiver_takes_4_bytes_of_slack()
+    {
+        string yaml = Designs.Minimal.Replace("{ name: bond0, members: [eth0, eth1], carries: [management, vm, overlay] }", "{ name: bond0, members: [eth0, eth1], mtu: 9000, carries: [management, vm, overlay] }\n    overrides: [{ host: h-002, bond: bond0, mtu: 1500 }]", StringComparison.Ordinal)
+            .Replace("vlan: 10, ipv4: 10.0.0.0/24 }", "vlan: 10, ipv4: 10.0.0.0/24, mtu: 9000 }", StringComparison.Ordinal);
+        var t = new Tracer(Designs.Resolve(yaml));
+        var r = t.Trace(new TraceRequest { From = "h-001", To = "h-002", Size = 9000, Protocol = TraceProtocol.Icmp });
+        Assert.Equal(TraceVerdict.Dropped, r.Verdict);
+        Assert.Contains("dropped silently", r.VerdictDetail, StringComparison.Ordinal);
+        Assert.Equal(9000, r.PathMtu);
+        Assert.Equal(1500 + 4 - 28, r.MaxDfPayload);
+    }
+
+    [Fact]
+    public void Pcap_holds_one_frame_per_hop_that_tshark_can_read()
+    {
+        var r = Run(Seed.Value, "vm-app-001-0001", "vm-app-002-0001");
+        var frames = PcapWriter.Read(TraceFormatter.Pcap(r));
+        Assert.Equal(r.Hops.Count(h => h.Frame is not null), frames.Count);
+        Assert.Equal(FrameCodec.Encode(r.Hops[0].Frame!), frames[0]);
+    }
+
+    [Fact]
+    public void Icmp_and_ipv6_traces_work_end_to_end()
+    {
+        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007", family: IpFamily.Ipv6, proto: TraceProtocol.Icmp);
+        Assert.Equal(TraceVerdict.Delivered, r.Verdict);
+        Assert.Equal(1500 - 48, r.MaxDfPayload);
+        Assert.NotNull(r.Hops[^1].Frame!.Find<Icmpv6Layer>());
+    }
+
+    [Fact]
+    public void Unknown_endpoints_are_argument_errors_with_suggestions()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Run(Seed.Value, "vm-legacy-web-001", "worker-001"));
+        Assert.Contains("did you mean 'vm-legacy-web-0001'?", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Latency_terms_add_up_and_overrides_apply()
+    {
+        var n = Seed.Value.Network;
+        var fast = new Tracer(n, new LatencyProfile().With(["switch=100ns", "vm=1us"]));
+        var a = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007");
+        var b = Run(fast, "vm-legacy-web-0001", "vm-legacy-db-0007");
+        Assert.True(b.LatencyNs < a.LatencyNs);
+        Assert.Equal(a.Hops.Sum(h => h.Latency.SerializationNs), b.Hops.Sum(h => h.Latency.SerializationNs));
+        Assert.Throws<ArgumentException>(() => new LatencyProfile().With(["swich=1us"]));
+    }
+}
