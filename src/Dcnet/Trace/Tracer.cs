@@ -89,7 +89,12 @@ public sealed class Tracer
         var (src, dst) = sources.SelectMany(s => destinations.Select(d => (s, d)))
             .OrderBy(x => x.s.Segment is not null && ReferenceEquals(x.s.Segment, x.d.Segment) ? 0 : 1)
             .First();
-        return new Walk(this, request, src, dst).Run();
+        var result = new Walk(this, request, src, dst).Run();
+
+        // The path's limits come from a walk no MTU stops: the smallest packet, DF set. An oversized packet stops at the
+        // first limit it hits and never sees the ones after it, but PMTUD and the largest deliverable ping depend on all.
+        var probe = new Walk(this, request with { Size = 0, DontFragment = true }, src, dst).Run();
+        return result with { PathMtu = probe.PathMtu, MaxDfPayload = probe.MaxDfPayload };
     }
 
     internal LatencyProfile Latency => latency;
@@ -146,11 +151,16 @@ public sealed class Tracer
     }
 
     /// <summary>
-    /// The outer UDP source port a tunnel endpoint picks: a hash of the inner flow folded into the local port range
-    /// 32768-60999 (net.ipv4.ip_local_port_range), as the kernel's udp_flow_src_port() and OVS do, so the fabric's ECMP
-    /// and the bond hash see the inner flow's entropy.
+    /// The outer UDP source port a tunnel endpoint picks: a hash of the inner flow scaled into the device's port range
+    /// the way the kernel's udp_flow_src_port() does (((u64)hash * (max - min)) >> 32) + min. VXLAN uses the local port
+    /// range 32768-60999 (net.ipv4.ip_local_port_range); GENEVE, and OVS tunnels built on it, use 1-65535
+    /// (geneve_xmit_skb). Either way the fabric's ECMP and the bond hash see the inner flow's entropy.
     /// </summary>
-    public static ushort TunnelSourcePort(Frame inner) => (ushort)(32768 + (EcmpHash(inner) % (60999 - 32768 + 1)));
+    public static ushort TunnelSourcePort(Frame inner, bool geneve = false)
+    {
+        uint min = geneve ? 1u : 32768u, max = geneve ? 65535u : 60999u;
+        return (ushort)((((ulong)EcmpHash(inner) * (max - min)) >> 32) + min);
+    }
 
     internal static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -111,7 +111,7 @@ internal sealed class Walk
             _ => new TcpLayer(req.SourcePort, req.DestinationPort, Sequence: 1, Acknowledgment: 1, Flags: TcpFlags.Ack | TcpFlags.Psh),
         };
         int headers = ip.HeaderLength + l4.HeaderLength;
-        int payload = Math.Max(0, Size - headers);
+        int payload = Math.Max(0, Size - headers); // Size 0: the smallest packet, headers only
         return new Frame([new EthernetLayer(nextHopMac, src.Mac), ip, l4], new byte[payload]);
     }
 
@@ -541,14 +541,27 @@ internal sealed class Walk
             ? new GeneveLayer(segment.Vni ?? 0, overlay.GeneveOptionBytes >= 8 ? [GeneveOption.Ovn(PortKey(src), PortKey(dst)), .. Padding(overlay.GeneveOptionBytes - 8)] : Padding(overlay.GeneveOptionBytes))
             : new VxlanLayer(segment.Vni ?? 0);
         Layer ip = outer6 ? new Ipv6Layer(a, b) : new Ipv4Layer(a, b, DontFragment: true);
-        var outer = new Layer[] { new EthernetLayer(MacPlan.Bond(tepB.Bond!), MacPlan.Bond(tepA.Bond)), ip, new UdpLayer(Tracer.TunnelSourcePort(inner), port), tunnel };
+        var outer = new Layer[] { new EthernetLayer(MacPlan.Bond(tepB.Bond!), MacPlan.Bond(tepA.Bond)), ip, new UdpLayer(Tracer.TunnelSourcePort(inner, geneve), port), tunnel };
         var wire = WithOuter(outer, inner);
         string name = geneve ? "genev_sys_6081" : "vxlan_sys_4789";
         int overhead = Overhead.Encapsulation(overlay);
         Hop(from.Name, "host", name, tepA.Mtu, HopAction.Encap,
-            $"{(geneve ? "GENEVE" : "VXLAN")} VNI {I(segment.Vni ?? 0)} from {a} to {b}, outer UDP {I(Tracer.TunnelSourcePort(inner))} -> {I(port)} (source port from the inner flow hash){(geneve ? ", OVN option class 0x0102 type 0x80" : "")}; +{I(overhead)} bytes",
+            $"{(geneve ? "GENEVE" : "VXLAN")} VNI {I(segment.Vni ?? 0)} from {a} to {b}, outer UDP {I(Tracer.TunnelSourcePort(inner, geneve))} -> {I(port)} (source port from the inner flow hash){(geneve ? ", OVN option class 0x0102 type 0x80" : "")}; +{I(overhead)} bytes",
             wire, "encap");
-        if (!Check(tepA.Mtu.Bytes, LimitKind.Silent, from.Name, wire, tepA.Name + " (after encapsulation)"))
+        // On plain Linux the VM bridge hands the frame to a VXLAN/GENEVE device whose MTU the kernel caps at the
+        // underlay MTU less the overhead: the bridge drops bigger frames silently (is_skb_forwardable, 4 bytes of
+        // slack), and the device answers the few it accepts but cannot carry with an ICMP too-big to the sender
+        // (skb_tunnel_check_pmtu, bridged PMTU discovery since Linux 5.9). OVS tunnels, as OVN uses them, just drop.
+        if (net.Design.Platform == Platform.Linux)
+        {
+            int device = Math.Min(segment.Mtu.Bytes, tepA.Mtu.Bytes - overhead);
+            if (!Check(device, LimitKind.Receive, from.Name, inner, name + " (bridge port, MTU " + I(device) + ")")
+                || !Check(tepA.Mtu.Bytes, LimitKind.Router, from.Name, wire, tepA.Name + " (after encapsulation)"))
+            {
+                return;
+            }
+        }
+        else if (!Check(tepA.Mtu.Bytes, LimitKind.Silent, from.Name, wire, tepA.Name + " (after encapsulation)"))
         {
             return;
         }
