@@ -99,6 +99,39 @@ public sealed class Tracer
 
     internal LatencyProfile Latency => latency;
 
+    /// <summary>
+    /// Traces many packets, spread over the cores. Each result is the same as <see cref="Trace"/> gives for that
+    /// request, in request order; a request whose endpoint does not exist gives an unreachable result instead of throwing.
+    /// </summary>
+    public IReadOnlyList<TraceResult> TraceBatch(IReadOnlyList<TraceRequest> requests)
+    {
+        var results = new TraceResult[requests.Count];
+        Parallel.For(0, requests.Count, i =>
+        {
+            try
+            {
+                results[i] = Trace(requests[i]);
+            }
+            catch (ArgumentException e)
+            {
+                results[i] = new TraceResult
+                {
+                    Request = requests[i],
+                    FromDescription = requests[i].From,
+                    ToDescription = requests[i].To,
+                    Source = System.Net.IPAddress.None,
+                    Destination = System.Net.IPAddress.None,
+                    Verdict = TraceVerdict.Unreachable,
+                    VerdictDetail = e.Message,
+                    PathMtu = 0,
+                    MaxDfPayload = -1,
+                    Hops = [],
+                };
+            }
+        });
+        return results;
+    }
+
     /// <summary>The ECMP choice a switch makes over equal-cost next hops for a frame: FNV-1a over the 5-tuple of the outermost IP header.</summary>
     /// <remarks>Switch hash functions are vendor-specific; every next hop is equally likely, so dcnet uses one documented hash.</remarks>
     public static uint EcmpHash(Frame frame)
