@@ -3,5 +3,5 @@ namespace Dcnet.Tests;
 public class SmokeTests
 {
     [Fact]
-    public void Repository_root_is_found() => Assert.True(File.Exists(Support.Repo.Path("dcnet.slnx")));
+    public void Repository_root_is_found() => Assert.True(File.Exists(Repo.Path("dcnet.slnx")));
 }

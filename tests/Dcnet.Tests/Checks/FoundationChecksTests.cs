@@ -12,7 +12,7 @@ public class FoundationChecksTests
     [InlineData("dc-5000.yaml")]
     [InlineData("lab-small.yaml")]
     public void Examples_have_no_errors(string example) =>
-        Assert.DoesNotContain(CheckReport.Run(Support.Repo.Path("examples", example)).Findings, f => f.Severity == Severity.Error);
+        Assert.DoesNotContain(CheckReport.Run(Repo.Path("examples", example)).Findings, f => f.Severity == Severity.Error);
 
     [Fact]
     public void A_subnet_too_small_for_its_vms_is_an_error_with_the_arithmetic()

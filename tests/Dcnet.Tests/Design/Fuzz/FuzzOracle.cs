@@ -90,7 +90,7 @@ public static class FuzzOracle
     {
         string hash = Convert.ToHexStringLower(SHA256.HashData(input))[..16];
         string rel = $"tests/Dcnet.Tests/Design/Fixtures/fuzz-regressions/{hash}.yaml";
-        string path = Support.Repo.Path(rel);
+        string path = Repo.Path(rel);
         File.WriteAllBytes(path, input);
         File.WriteAllText(Path.ChangeExtension(path, ".why"), why + "\n");
         return rel;

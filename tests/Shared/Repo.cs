@@ -1,4 +1,4 @@
-namespace Dcnet.Interop.Tests.Support;
+namespace Dcnet.TestSupport;
 
 /// <summary>Paths inside the repository, found from the test binary's location.</summary>
 public static class Repo
