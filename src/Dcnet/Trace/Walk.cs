@@ -616,7 +616,7 @@ internal sealed class Walk
             if (!ReferenceEquals(border, leaf))
             {
                 inner = Routed(inner, MacPlan.Switch(leaf), MacPlan.Switch(border));
-                Evpn(leaf, border, EvpnL3: true);
+                EvpnRouted(leaf, border);
                 if (verdict is not null)
                 {
                     return;
@@ -648,7 +648,7 @@ internal sealed class Walk
         {
             // Symmetric IRB: route into the tenant VRF's L3VNI here, route again into the destination VLAN there.
             inner = Routed(inner, MacPlan.Switch(leaf), MacPlan.Switch(targetLeaf));
-            Evpn(leaf, targetLeaf, EvpnL3: true);
+            EvpnRouted(leaf, targetLeaf);
             if (verdict is not null)
             {
                 return;
@@ -832,11 +832,9 @@ internal sealed class Walk
     private void EvpnBridged(Switch from, Switch to, Segment segment, Frame wire) =>
         EvpnTunnel(from, to, Tracer.EvpnL2VniBase + (segment.Vlan?.Value ?? 0), wire, $"L2VNI {I(Tracer.EvpnL2VniBase + (segment.Vlan?.Value ?? 0))} (VLAN {segment.Vlan})");
 
-    private void Evpn(Switch from, Switch to, bool EvpnL3)
-    {
-        _ = EvpnL3;
+    /// <summary>Symmetric IRB between two leaves: the routed packet crosses in VXLAN with the tenant VRF's L3VNI.</summary>
+    private void EvpnRouted(Switch from, Switch to) =>
         EvpnTunnel(from, to, Tracer.EvpnL3Vni, inner, $"L3VNI {I(Tracer.EvpnL3Vni)} (symmetric IRB)");
-    }
 
     private void EvpnTunnel(Switch from, Switch to, uint vni, Frame payload, string what)
     {
@@ -846,7 +844,7 @@ internal sealed class Walk
             return;
         }
 
-        var innerEth = payload.Layers[0] is EthernetLayer ? payload : payload;
+        var innerEth = payload;
         var outerTemplate = new Layer[]
         {
             new EthernetLayer(MacAddress.Broadcast, MacPlan.Switch(from)),
