@@ -73,7 +73,7 @@ internal sealed class Walk
         if (verdict is null)
         {
             verdict = fragments > 1 ? TraceVerdict.Fragmented : TraceVerdict.Delivered;
-            int routed = hops.Count(h => h.Action is HopAction.Route or HopAction.Snat);
+            int routed = hops.Count(h => h.Action is HopAction.Route or HopAction.Snat && h.Kind != "spine"); // spines route only the outer (underlay) header
             verdictDetail = (fragments > 1 ? $"delivered in {I(fragments)} fragments" : "delivered") + $" to {dst.Address} in {I(hops.Count)} hops, {I(routed)} routing decision{(routed == 1 ? "" : "s")}";
         }
 
