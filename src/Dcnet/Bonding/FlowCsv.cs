@@ -254,13 +254,11 @@ public static class FlowCsv
         {
             Bad(v[sport is null ? Column.SrcPort : Column.DstPort], "tcp and udp rows need both ports", "a port number 0..65535");
         }
-
-        if (!ip && (sport is not null || dport is not null || frag))
+        else if (!ip && (sport is not null || dport is not null || frag))
         {
             Bad(v[sport is not null ? Column.SrcPort : dport is not null ? Column.DstPort : Column.Frag], "ports and frag belong to IP rows", "an empty cell on a row without addresses");
         }
-
-        if (sport is null != dport is null && !(protocol is 1 or 58))
+        else if (sport is null != dport is null && !(protocol is 1 or 58))
         {
             Bad(v[sport is null ? Column.SrcPort : Column.DstPort], "only one port is given", "both ports or neither");
         }
