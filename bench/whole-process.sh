@@ -9,3 +9,4 @@ mkdir -p .build/bench
 ./dcnet init --vms 100000 --hosts 2000 --leaves 64 --groups 4000 --dual-stack --name dc-100k -o .build/bench/dc-100k.yaml
 hyperfine -w 3 -r 20 './dcnet check examples/dc-5000.yaml' './dcnet check .build/bench/dc-100k.yaml'
 /usr/bin/time -v ./dcnet check .build/bench/dc-100k.yaml 2>&1 >/dev/null | grep -E 'Elapsed|Maximum resident'
+hyperfine -w 3 -r 20 './dcnet bonds examples/dc-5000.yaml'

@@ -73,6 +73,8 @@ public static class DcnetCli
         root.Subcommands.Add(InitCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(DocsCommand(stdout));
+        root.Subcommands.Add(HashCommand(stdout));
+        root.Subcommands.Add(BondsCommand(stdout));
         return root;
     }
 
@@ -308,6 +310,68 @@ public static class DcnetCli
         {
             string text = p.GetValue(which) == "checks" ? ChecksReference.Markdown() : DesignSchema.MarkdownReference(DesignExamples.Reference);
             Emit(stdout, p.GetValue(output), text);
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static Command HashCommand(TextWriter stdout)
+    {
+        var policy = new Option<string>("--policy") { Description = "xmit_hash_policy: " + string.Join(", ", Tokens.All<Bonding.XmitHashPolicy>()) + ".", Required = true };
+        policy.AcceptOnlyFromAmong([.. Tokens.All<Bonding.XmitHashPolicy>()]);
+        var members = new Option<int>("--members") { Description = "Usable bond members (1 to 64): the member is hash % members.", Required = true };
+        var flows = new Option<string>("--flows") { Description = "Flow CSV (src_mac,dst_mac,vlan,src_ip,dst_ip,proto,src_port,dst_port[,frag,inner,vni,hex]); - or omitted: standard input.", DefaultValueFactory = _ => "-" };
+        var vlanMode = new Option<string>("--vlan-mode") { Description = "metadata: a tagged row comes from a VLAN device on the bond (the tag is skb metadata); inband: the tag is in the frame bytes.", DefaultValueFactory = _ => "metadata" };
+        vlanMode.AcceptOnlyFromAmong("metadata", "inband");
+        var json = new Option<bool>("--json") { Description = "Print { policy, members, flows: [ { hash, member } ] }." };
+        var output = OutputOption();
+        var cmd = new Command("hash", "The Linux bonding transmit hash of every flow of a CSV, in input order: one line per flow with the 32-bit hash and the member balance-xor/802.3ad pick.")
+        {
+            policy, members, flows, vlanMode, json, output,
+        };
+        cmd.SetAction(p =>
+        {
+            int n = p.GetValue(members);
+            if (n is < 1 or > 64)
+            {
+                throw new UsageException($"--members must be 1 to 64, not {n}");
+            }
+
+            if (!Tokens.TryParse<Bonding.XmitHashPolicy>(p.GetValue(policy)!, out var pol))
+            {
+                throw new UsageException($"unknown --policy '{p.GetValue(policy)}'");
+            }
+
+            var rows = Bonding.FlowCsv.Load(p.GetValue(flows)!);
+            var tagging = p.GetValue(vlanMode) == "inband" ? Bonding.VlanTagging.InBand : Bonding.VlanTagging.Metadata;
+            var hashes = Bonding.HashReport.Run(rows, pol, n, tagging);
+            Emit(stdout, p.GetValue(output), p.GetValue(json) ? Bonding.HashReport.Json(hashes, pol, n) : Bonding.HashReport.Text(hashes));
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static Command BondsCommand(TextWriter stdout)
+    {
+        var design = DesignArgument();
+        var host = new Option<string?>("--host") { Description = "Only this host (a name or a glob such as worker-01*), with every member, traffic class and failover detail." };
+        var json = new Option<bool>("--json") { Description = "Print the loads as JSON." };
+        var output = OutputOption();
+        var cmd = new Command("bonds", "How every host bond spreads the design's traffic over its members: flow and byte shares, imbalance, the largest flow against a member's speed, failover.")
+        {
+            design, host, json, output,
+        };
+        cmd.SetAction(p =>
+        {
+            var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
+            string? h = p.GetValue(host);
+            var report = Bonding.BondsReport.Build(network, h);
+            if (h is not null && report.Loads.Count == 0)
+            {
+                throw new UsageException($"no host named '{h}' has a bond (hosts are named like {network.Hosts.FirstOrDefault()?.Name ?? "worker-001"})");
+            }
+
+            Emit(stdout, p.GetValue(output), p.GetValue(json) ? report.Json() : report.Text());
             return ExitClean;
         });
         return cmd;

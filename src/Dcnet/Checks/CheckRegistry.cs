@@ -12,6 +12,7 @@ public static class CheckRegistry
         new Vlans.VlanChecks(),
         new PathMtu.MtuChecks(),
         new Bgp.AsnChecks(),
+        new Bonding.BondChecks(),
     ]);
 
     public static IReadOnlyList<ICheck> Checks => LazyChecks.Value;

@@ -49,6 +49,9 @@ public sealed record DesignDocument : DesignNode
     [Key("load-balancer"), Doc("MetalLB-style service VIPs announced from the hosts.")]
     public LoadBalancerDesign? LoadBalancer { get; init; }
 
+    [Key("traffic-profile"), Doc("The traffic dcnet assumes when it predicts how bonds spread load (dcnet bonds, the bonding checks).")]
+    public TrafficProfileDesign TrafficProfile { get; init; } = new();
+
     /// <summary>The path the design was read from, as given by the user (used in messages and SARIF).</summary>
     public string SourcePath { get; internal init; } = "";
 }
@@ -106,6 +109,16 @@ public sealed record FabricDesign : DesignNode
 
     [Key("icmp-filters"), Doc("Where ICMP errors are dropped: the classic PMTUD black hole.")]
     public IReadOnlyList<IcmpFilterDesign> IcmpFilters { get; init; } = [];
+}
+
+/// <summary>First-hop security on the leaf ports a host group is cabled to.</summary>
+public sealed record SwitchPortsDesign : DesignNode
+{
+    [Key("dynamic-arp-inspection"), Doc("The leaves drop ARP whose sender MAC/IP pair is not in their DHCP-snooping or static binding table.")]
+    public bool DynamicArpInspection { get; init; }
+
+    [Key("port-security"), Doc("The leaves limit and pin the source MACs each host port may use.")]
+    public bool PortSecurity { get; init; }
 }
 
 /// <summary>The AS number plan.</summary>
@@ -192,6 +205,9 @@ public sealed record HostGroupDesign : DesignNode
 
     [Key("overrides"), Doc("Per-host drift from the group template (a VLAN missing from one trunk, a different MTU).")]
     public IReadOnlyList<HostOverrideDesign> Overrides { get; init; } = [];
+
+    [Key("switch-ports"), Doc("Security features of the leaf ports the group's hosts are cabled to.")]
+    public SwitchPortsDesign SwitchPorts { get; init; } = new();
 }
 
 /// <summary>A physical NIC port.</summary>
@@ -242,6 +258,18 @@ public sealed record BondDesign : DesignNode
 
     [Key("native-vlan"), Doc("VLAN sent untagged on this bond, if any.")]
     public VlanId? NativeVlan { get; init; }
+
+    [Key("arp-interval"), Doc("ARP link monitoring interval (arp_interval); 0 disables it. An alternative to miimon that also sees silent failures beyond the first switch.")]
+    public TimeSpan ArpInterval { get; init; } = TimeSpan.Zero;
+
+    [Key("arp-ip-targets"), Doc("Addresses the ARP monitor probes (arp_ip_target), typically the gateway.")]
+    public IReadOnlyList<IPAddress> ArpIpTargets { get; init; } = [];
+
+    [Key("arp-missed-max"), Doc("ARP monitor intervals without a reply before a member is declared down (arp_missed_max)."), Range(1, 255)]
+    public int ArpMissedMax { get; init; } = 2;
+
+    [Key("tlb-dynamic-lb"), Doc("balance-tlb/alb: place flows on the least loaded member and rebalance every 10 s (tlb_dynamic_lb=1); false hashes them like balance-xor.")]
+    public bool TlbDynamicLb { get; init; } = true;
 }
 
 /// <summary>Per-host drift from its group.</summary>
@@ -277,6 +305,12 @@ public sealed record OverlayDesign : DesignNode
 
     [Key("tunnel-network"), Doc("Network that holds the tunnel endpoints. Default: the network with role overlay, else the management network.")]
     public string? TunnelNetwork { get; init; }
+
+    [Key("source-port-entropy"), Doc("The tunnel endpoints put a hash of the inner flow in the outer UDP source port (RFC 7348 section 5, RFC 8926 section 3.3). Default: per platform (see docs/bonding.md).")]
+    public bool? SourcePortEntropy { get; init; }
+
+    [Key("gateway-hosts"), Doc("Hosts (names or globs) that terminate north-south traffic of overlay networks: OVN gateway chassis, NSX edges. Default: hosts on border leaves that run no VMs.")]
+    public IReadOnlyList<string>? GatewayHosts { get; init; }
 }
 
 /// <summary>A network: a VM network (overlay or bridged VLAN) or a host VLAN.</summary>
@@ -475,4 +509,87 @@ public sealed record VipPoolDesign : DesignNode
 
     [Key("addresses"), Required, Doc("Prefixes the pool hands out.")]
     public IReadOnlyList<IPNetwork> Addresses { get; init; } = [];
+}
+
+/// <summary>The traffic behind dcnet's bond load predictions; every flow is derived from the design (docs/bonding.md).</summary>
+public sealed record TrafficProfileDesign : DesignNode
+{
+    [Key("north-south"), Doc("VMs talking through their gateway to clients outside.")]
+    public NorthSouthProfileDesign NorthSouth { get; init; } = new();
+
+    [Key("east-west"), Doc("VMs talking to VMs of their app group on other hosts.")]
+    public EastWestProfileDesign EastWest { get; init; } = new();
+
+    [Key("storage"), Doc("Storage replication from every host with a storage network to its peers.")]
+    public StorageProfileDesign Storage { get; init; } = new();
+
+    [Key("live-migration"), Doc("Live migrations leaving every host.")]
+    public LiveMigrationProfileDesign LiveMigration { get; init; } = new();
+}
+
+/// <summary>North-south traffic per VM.</summary>
+public sealed record NorthSouthProfileDesign : DesignNode
+{
+    [Key("connections-per-vm"), Doc("TCP connections each VM vNIC keeps to the outside; 0 turns north-south traffic off."), Range(0, 1000)]
+    public int ConnectionsPerVm { get; init; } = 4;
+
+    [Key("rate-per-vm"), Doc("Traffic each VM vNIC sends north, shared by its connections; the gateway host sends as much back.")]
+    public Speed RatePerVm { get; init; } = new(20_000_000);
+
+    [Key("peer-ipv4"), Doc("The outside address the connections go to (IPv4).")]
+    public IPAddress PeerIpv4 { get; init; } = IPAddress.Parse("203.0.113.10");
+
+    [Key("peer-ipv6"), Doc("The outside address the connections go to (IPv6).")]
+    public IPAddress PeerIpv6 { get; init; } = IPAddress.Parse("2001:db8::10");
+
+    [Key("port"), Doc("Destination port of the connections."), Range(1, 65535)]
+    public int Port { get; init; } = 443;
+}
+
+/// <summary>East-west traffic per VM.</summary>
+public sealed record EastWestProfileDesign : DesignNode
+{
+    [Key("peers-per-vm"), Doc("VMs of the same app group each VM vNIC talks to, one connection each; 0 turns east-west traffic off."), Range(0, 1000)]
+    public int PeersPerVm { get; init; } = 4;
+
+    [Key("rate-per-vm"), Doc("Traffic each VM vNIC sends east-west, shared by its peers.")]
+    public Speed RatePerVm { get; init; } = new(50_000_000);
+
+    [Key("port"), Doc("Destination port of the connections."), Range(1, 65535)]
+    public int Port { get; init; } = 8080;
+}
+
+/// <summary>Storage replication.</summary>
+public sealed record StorageProfileDesign : DesignNode
+{
+    [Key("replicas"), Doc("Peers each host replicates its writes to (Ceph size 3 means 2 peers); 0 turns storage traffic off."), Range(0, 16)]
+    public int Replicas { get; init; } = 2;
+
+    [Key("connections-per-peer"), Doc("TCP connections from a host to each replica peer."), Range(1, 64)]
+    public int ConnectionsPerPeer { get; init; } = 1;
+
+    [Key("rate"), Doc("Replication traffic each host sends, shared by its peers.")]
+    public Speed Rate { get; init; } = Speed.Gigabits(10);
+
+    [Key("port"), Doc("Destination port (Ceph OSDs listen from 6800)."), Range(1, 65535)]
+    public int Port { get; init; } = 6800;
+}
+
+/// <summary>Live migration.</summary>
+public sealed record LiveMigrationProfileDesign : DesignNode
+{
+    [Key("concurrent"), Doc("Migrations leaving each host at once; 0 turns migration traffic off."), Range(0, 64)]
+    public int Concurrent { get; init; } = 1;
+
+    [Key("streams"), Doc("TCP connections per migration (KubeVirt and libvirt: 1 unless parallel migration is configured)."), Range(1, 64)]
+    public int Streams { get; init; } = 1;
+
+    [Key("rate"), Doc("What a migration would send if nothing limited it. Default: the speed of the bond.")]
+    public Speed? Rate { get; init; }
+
+    [Key("vm-memory-gib"), Doc("Memory of a migrating VM, for the migration-time figures."), Range(1, 65536)]
+    public int VmMemoryGib { get; init; } = 16;
+
+    [Key("port"), Doc("Destination port (libvirt/QEMU migration ports start at 49152)."), Range(1, 65535)]
+    public int Port { get; init; } = 49152;
 }

@@ -58,6 +58,21 @@ internal sealed class DesignValidator
         Workloads(networks);
         Policy();
         LoadBalancer();
+        TrafficProfile();
+    }
+
+    private void TrafficProfile()
+    {
+        var ns = d.TrafficProfile.NorthSouth;
+        if (ns.PeerIpv4.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            Error(ns.LocationOf("peer-ipv4"), $"'peer-ipv4' is {ns.PeerIpv4}, not an IPv4 address", "an IPv4 address such as 203.0.113.10");
+        }
+
+        if (ns.PeerIpv6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            Error(ns.LocationOf("peer-ipv6"), $"'peer-ipv6' is {ns.PeerIpv6}, not an IPv6 address", "an IPv6 address such as 2001:db8::10");
+        }
     }
 
     private void Families(DesignNode owner, string key, IReadOnlyList<IpFamily> families)

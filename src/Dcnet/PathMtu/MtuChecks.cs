@@ -23,7 +23,7 @@ public sealed class MtuChecks : ICheck
     public static readonly Rule InconsistentMtu = new(
         "MTU003", Foundation.Mtu, Severity.Error,
         "MTU inconsistent along a path",
-        "Along a path (VM, bridge, bond, member NIC, switch, peer) every element must carry the largest packet the one before it sends. A VLAN interface or a VM network larger than its bond, a member NIC different from its bond, or two hosts on one network with different MTUs all drop packets silently.",
+        "Along a path (VM, bridge, bond, member NIC, switch, peer) every element must carry the largest packet the one before it sends. Two hosts on one L2 network with different MTUs drop each other's large packets silently; a member NIC or VLAN larger than its bond is BOND004.",
         "Use one MTU per network and make bonds and NICs at least as large.");
 
     public static readonly Rule NoJumboForBulk = new(
@@ -148,43 +148,7 @@ public sealed class MtuChecks : ICheck
 
     private static IEnumerable<Finding> Consistency(Network network)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var host in network.Hosts)
-        {
-            foreach (var bond in host.Bonds)
-            {
-                foreach (var m in bond.Members.Where(m => m.Mtu.Bytes != bond.Mtu.Bytes))
-                {
-                    if (seen.Add(host.Group.Name + "/nic/" + m.Name))
-                    {
-                        yield return new Finding
-                        {
-                            Rule = InconsistentMtu,
-                            Severity = Severity.Error,
-                            Message = $"{m.FullName} has MTU {I(m.Mtu.Bytes)} but its bond {bond.Name} has {I(bond.Mtu.Bytes)}: the bond sends {I(bond.Mtu.Bytes)}-byte packets the member {(m.Mtu.Bytes < bond.Mtu.Bytes ? "cannot carry" : "was not sized for")}",
-                            Objects = [m.FullName, bond.FullName],
-                            Location = host.Group.Design.Nics[m.Index].LocationOf("mtu"),
-                        };
-                    }
-                }
-
-                foreach (var s in bond.Segments.Where(s => s.Kind != NetworkKind.Overlay && s.Mtu.Bytes > bond.Mtu.Bytes))
-                {
-                    if (seen.Add(host.Name + "/" + bond.Name + "/" + s.Name) && (bond.Override is not null || host.IndexInGroup == 0))
-                    {
-                        yield return new Finding
-                        {
-                            Rule = InconsistentMtu,
-                            Severity = Severity.Error,
-                            Message = $"network '{s.Name}' has MTU {I(s.Mtu.Bytes)} but {(bond.Override is null ? "the bonds of host group '" + host.Group.Name + "' carrying it have" : bond.FullName + " carrying it has")} MTU {I(bond.Mtu.Bytes)}: packets between {I(bond.Mtu.Bytes + 1)} and {I(s.Mtu.Bytes)} bytes are dropped",
-                            Objects = [s.Name, bond.FullName],
-                            Location = bond.Override?.LocationOf("mtu") ?? (s.Design.Has("mtu") ? s.Design.LocationOf("mtu") : bond.Design.LocationOf("mtu")),
-                        };
-                    }
-                }
-            }
-        }
-
+        // A member or a VLAN above its bond is the bonding rule's (BOND004); this rule covers peers on one segment.
         foreach (var s in network.Segments.Where(s => s.HostInterfaces.Count > 1))
         {
             var byMtu = s.HostInterfaces.GroupBy(i => i.Mtu.Bytes).OrderByDescending(g => g.Count()).ToList();

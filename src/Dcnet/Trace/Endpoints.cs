@@ -175,7 +175,7 @@ internal sealed class EndpointIndex
         Kind = EndpointKind.Host,
         Name = i.Host.Name + "/" + i.Name,
         Address = (v6 ? i.V6 : i.V4)!,
-        Mac = i.Bond is { } b ? MacPlan.Bond(b) : MacPlan.HostNic(i.Host, 0),
+        Mac = i.Bond is { } b ? MacPlan.Of(b) : MacPlan.Of(i),
         Segment = i.Segment,
         Host = i.Host,
         Interface = i,

@@ -7,17 +7,10 @@ using Dcnet.Wire;
 
 namespace Dcnet.Trace;
 
-/// <summary>Picks the bond member a frame leaves by. The default takes the first member; the bonding code supplies the Linux-exact hash.</summary>
+/// <summary>Picks the bond member a frame leaves by; the default is the Linux-exact transmit hash (<see cref="Bonding.LinuxBondMemberSelector"/>).</summary>
 public interface IBondMemberSelector
 {
     BondChoice Choose(Bond bond, Frame frame);
-}
-
-/// <summary>The first usable member: what the trace used before the Linux-exact hash existed.</summary>
-public sealed class FirstMemberSelector : IBondMemberSelector
-{
-    public BondChoice Choose(Bond bond, Frame frame) =>
-        new(bond.Name, bond.Members[0].Name, 0, "first member");
 }
 
 /// <summary>Decides segmentation verdicts at the vSwitch. The default allows everything; the SDN code supplies OVN's ACL evaluation.</summary>
@@ -60,7 +53,7 @@ public sealed class Tracer
         this.network = network;
         endpoints = new EndpointIndex(network);
         this.latency = latency ?? new LatencyProfile();
-        Bonds = bonds ?? new FirstMemberSelector();
+        Bonds = bonds ?? new Bonding.LinuxBondMemberSelector();
         Acls = acls;
     }
 

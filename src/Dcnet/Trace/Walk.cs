@@ -98,9 +98,9 @@ internal sealed class Walk
     private Frame FirstFrame()
     {
         var nextHopMac = ReferenceEquals(src.Segment, dst.Segment) && dst.Kind != EndpointKind.External ? dst.Mac
-            : src.Kind == EndpointKind.Vm && src.Segment!.Kind == NetworkKind.Overlay ? MacPlan.RouterPort(src.Segment)
+            : src.Kind == EndpointKind.Vm && src.Segment!.Kind == NetworkKind.Overlay ? MacPlan.Gateway(src.Segment)
             : src.Kind == EndpointKind.External ? MacPlan.External
-            : MacPlan.AnycastGateway;
+            : MacPlan.Gateway(src.Segment!);
         Layer ip = v6
             ? new Ipv6Layer(src.Address, dst.Address, HopLimit: 64)
             : new Ipv4Layer(src.Address, dst.Address, Ttl: 64, DontFragment: req.DontFragment, Identification: 1);
@@ -505,8 +505,8 @@ internal sealed class Walk
     private void OvnRoute(Host host, Segment to, HostInterface? snat)
     {
         var before = inner;
-        var nextMac = snat is null ? dst.Mac : MacPlan.AnycastGateway;
-        var srcMac = snat is null ? MacPlan.RouterPort(to) : (snat.Bond is { } b ? MacPlan.Bond(b) : MacPlan.HostNic(host, 0));
+        var nextMac = snat is null ? dst.Mac : MacPlan.Gateway(snat.Segment);
+        var srcMac = snat is null ? MacPlan.Gateway(to) : (snat.Bond is { } b ? MacPlan.Of(b) : MacPlan.Of(snat));
         inner = Routed(inner, srcMac, nextMac, snat is null ? null : (v6 ? snat.V6 : snat.V4));
         string router = "ovn_cluster_router";
         if (snat is null)
@@ -541,7 +541,7 @@ internal sealed class Walk
             ? new GeneveLayer(segment.Vni ?? 0, overlay.GeneveOptionBytes >= 8 ? [GeneveOption.Ovn(PortKey(src), PortKey(dst)), .. Padding(overlay.GeneveOptionBytes - 8)] : Padding(overlay.GeneveOptionBytes))
             : new VxlanLayer(segment.Vni ?? 0);
         Layer ip = outer6 ? new Ipv6Layer(a, b) : new Ipv4Layer(a, b, DontFragment: true);
-        var outer = new Layer[] { new EthernetLayer(MacPlan.Bond(tepB.Bond!), MacPlan.Bond(tepA.Bond)), ip, new UdpLayer(Tracer.TunnelSourcePort(inner, geneve), port), tunnel };
+        var outer = new Layer[] { new EthernetLayer(MacPlan.Of(tepB.Bond!), MacPlan.Of(tepA.Bond)), ip, new UdpLayer(Tracer.TunnelSourcePort(inner, geneve), port), tunnel };
         var wire = WithOuter(outer, inner);
         string name = geneve ? "genev_sys_6081" : "vxlan_sys_4789";
         int overhead = Overhead.Encapsulation(overlay);
@@ -656,7 +656,7 @@ internal sealed class Walk
         }
 
         var before = inner;
-        inner = Routed(inner, MacPlan.AnycastGateway, dst.Mac);
+        inner = Routed(inner, MacPlan.Gateway(segment), dst.Mac);
         Hop(targetLeaf.Name, "leaf", "vlan" + (segment.Vlan?.ToString() ?? "-"), segment.Mtu, HopAction.Route, $"routes into {segment.Name}{VlanText(segment)} (SVI MTU {segment.Mtu}), TTL {Ttl(before)} -> {Ttl(inner)}", inner, "switch");
         if (!Check(segment.Mtu.Bytes, LimitKind.Router, targetLeaf.Name, inner, "vlan" + (segment.Vlan?.ToString() ?? "-")))
         {

@@ -29,7 +29,8 @@ public class CliTests
     {
         var (code, output, _) = Run("check", Repo.Path("examples", "lab-small.yaml"));
         Assert.Equal(0, code);
-        Assert.EndsWith("0 errors, 0 warnings, 0 info from " + Dcnet.Checks.CheckRegistry.Rules.Count + " rules; fail-on error: exit 0\n", output, StringComparison.Ordinal);
+        // Info findings (such as BOND006, the per-flow cap of a live migration) do not make a design unclean.
+        Assert.Matches("0 errors, 0 warnings, [0-9]+ info from " + Dcnet.Checks.CheckRegistry.Rules.Count + " rules; fail-on error: exit 0\n$", output);
     }
 
     [Fact]

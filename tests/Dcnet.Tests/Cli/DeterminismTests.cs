@@ -30,6 +30,8 @@ public class DeterminismTests
             result[design + " check --format sarif"] = CliProcess.Run(env, "check", design, "--format", "sarif").Out;
             result[design + " show --json"] = CliProcess.Run(env, "show", design, "--json").Out;
             result[design + " show"] = CliProcess.Run(env, "show", design).Out;
+            result[design + " bonds --json"] = CliProcess.Run(env, "bonds", design, "--json").Out;
+            result[design + " bonds"] = CliProcess.Run(env, "bonds", design).Out;
             using var tmp = new TempDir();
             string dir = Path.Combine(tmp.Path, "out");
             Assert.Equal(0, CliProcess.Run(env, "render", design, "--target", "linux", "-o", dir).Code);

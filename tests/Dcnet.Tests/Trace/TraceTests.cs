@@ -158,6 +158,27 @@ public class TraceTests
     }
 
     [Fact]
+    public void Trace_picks_the_bond_member_with_the_linux_transmit_hash()
+    {
+        var n = Seed.Value.Network;
+        var members = new HashSet<string>();
+        foreach (var to in new[] { "vm-app-002-0001", "vm-app-003-0004", "vm-app-050-0007", "vm-legacy-db-0003", "vm-app-101-0002" })
+        {
+            var r = Run(Seed.Value, "vm-app-001-0001", to);
+            foreach (var hop in r.Hops.Where(h => h.Bond is not null))
+            {
+                var bond = ((Dcnet.Topology.Host)n.FindDevice(hop.Device)!).Bonds.Single(b => b.Name == hop.Bond!.Bond);
+                var expected = Dcnet.Bonding.BondSelector.Select(bond, hop.Frame!);
+                Assert.Equal(expected.Member!.Name, hop.Bond!.Member);
+                Assert.Equal(expected.Why, hop.Bond.Why);
+                members.Add(hop.Bond.Member);
+            }
+        }
+
+        Assert.Equal(2, members.Count); // different flows land on both members of the LACP bond
+    }
+
+    [Fact]
     public void Pcap_holds_one_frame_per_hop_that_tshark_can_read()
     {
         var r = Run(Seed.Value, "vm-app-001-0001", "vm-app-002-0001");
