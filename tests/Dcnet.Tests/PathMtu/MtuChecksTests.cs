@@ -24,7 +24,7 @@ public class MtuChecksTests
         var f = Pitfalls.Value.Where(x => x.Id == "MTU001").ToList();
         Assert.Equal(8, f.Count);
         Assert.StartsWith("network 'vm-01' has MTU 1500, but GENEVE over the 1500-byte underlay (control-001/bond0.10 on 'management') leaves 1500 - 58 = 1442 (inner Ethernet 14 + outer IPv4 20 + UDP 8 + GENEVE 8 + options 8 = 58); 619 VMs", f[0].Message, StringComparison.Ordinal);
-        Assert.Equal("examples/dc-5000-pitfalls.yaml:78:88", f[0].Location.ToString());
+        Assert.Equal("examples/dc-5000-pitfalls.yaml:79:88", f[0].Location.ToString());
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public class MtuChecksTests
     {
         var f = Assert.Single(Pitfalls.Value, x => x.Id == "MTU002");
         Assert.Contains("9000 + 50 (inner Ethernet 14 + outer IPv4 20 + UDP 8 + VXLAN 8) = 9050 bytes", f.Message, StringComparison.Ordinal);
-        Assert.Equal("examples/dc-5000-pitfalls.yaml:18:13", f.Location.ToString());
+        Assert.Equal("examples/dc-5000-pitfalls.yaml:19:13", f.Location.ToString());
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class MtuChecksTests
     {
         var f = Assert.Single(Pitfalls.Value, x => x.Id == "MTU005");
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal("examples/dc-5000-pitfalls.yaml:32:7", f.Location.ToString());
+        Assert.Equal("examples/dc-5000-pitfalls.yaml:33:7", f.Location.ToString());
     }
 
     [Fact]

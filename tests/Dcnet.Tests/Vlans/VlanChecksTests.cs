@@ -12,7 +12,7 @@ public class VlanChecksTests
     {
         var f = CheckReport.Run(Repo.Path("examples", "dc-5000-pitfalls.yaml"), "p.yaml").Findings.Single(x => x.Id == "VLAN002");
         Assert.Equal("worker-017/bond0 does not trunk VLAN 200 ('vlan200'): 40 VMs of cluster 'worker' on that network lose it when they live-migrate to worker-017 (vm-legacy-db-0001, vm-legacy-db-0002, vm-legacy-db-0003, ...)", f.Message);
-        Assert.Equal("p.yaml:65:57", f.Location.ToString());
+        Assert.Equal("p.yaml:66:57", f.Location.ToString());
     }
 
     [Fact]
