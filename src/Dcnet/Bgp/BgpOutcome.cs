@@ -1,0 +1,156 @@
+using System.Net;
+using Dcnet.Design;
+using Dcnet.Topology;
+
+namespace Dcnet.Bgp;
+
+/// <summary>One path in a router's BGP table, as FRR would list it.</summary>
+public sealed class RibPath
+{
+    internal RibPath(BgpNeighbor? from, PeerView peer, IReadOnlyList<uint> asPath, bool hasMed, bool best, bool multipath)
+    {
+        From = from;
+        Peer = peer;
+        AsPath = asPath;
+        HasMed = hasMed;
+        Best = best;
+        Multipath = multipath;
+    }
+
+    /// <summary>The receiving router's neighbour statement the path came in on; null for the router's own network.</summary>
+    public BgpNeighbor? From { get; }
+
+    public bool IsLocal => From is null;
+
+    /// <summary>Peer id, hostname and next hops as the receiving router shows them.</summary>
+    public PeerView Peer { get; }
+
+    public IReadOnlyList<uint> AsPath { get; }
+
+    /// <summary>The AS path as FRR prints it ("" for a local route).</summary>
+    public string AsPathText => string.Join(' ', AsPath.Select(a => a.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>A MED (0) is present: on our own routes and on routes from the neighbour that originated them.</summary>
+    public bool HasMed { get; }
+
+    public bool Best { get; }
+
+    /// <summary>A non-best member of the ECMP set (FRR's "multipath": true).</summary>
+    public bool Multipath { get; }
+
+    /// <summary>Best or multipath: the path forwards traffic.</summary>
+    public bool Forwards => Best || Multipath;
+
+    public int Weight => IsLocal ? 32768 : 0;
+}
+
+/// <summary>A prefix in a router's table: its paths in FRR's list order (newest first) and the selection.</summary>
+public sealed class RibEntry
+{
+    internal RibEntry(IPNetwork prefix, IReadOnlyList<RibPath> paths, SelectionReason reason, int changedAt, int forwardingChangedAt)
+    {
+        Prefix = prefix;
+        Paths = paths;
+        Reason = reason;
+        ChangedAtMs = changedAt;
+        ForwardingChangedAtMs = forwardingChangedAt;
+    }
+
+    public IPNetwork Prefix { get; }
+
+    public IReadOnlyList<RibPath> Paths { get; }
+
+    public RibPath? Best => Paths.FirstOrDefault(p => p.Best);
+
+    /// <summary>The best path then the multipaths, ordered by next hop as FRR's multipath list is.</summary>
+    public IReadOnlyList<RibPath> Ecmp => [.. Paths.Where(p => p.Best), .. Paths.Where(p => p.Multipath)];
+
+    /// <summary>FRR's selectionReason: the reason of the last comparison it ran.</summary>
+    public SelectionReason Reason { get; }
+
+    /// <summary>In a what-if, when (ms after the failure) this entry last changed; -1 when it did not.</summary>
+    public int ChangedAtMs { get; }
+
+    /// <summary>In a what-if, when its best path or ECMP set last changed; -1 when they did not.</summary>
+    public int ForwardingChangedAtMs { get; }
+}
+
+/// <summary>A router's BGP table for one family, in FRR's table order (address, then prefix length).</summary>
+public sealed record Rib(BgpRouter Router, IpFamily Family, IReadOnlyList<RibEntry> Entries)
+{
+    public RibEntry? Find(IPNetwork prefix) => Entries.FirstOrDefault(e => e.Prefix.Equals(prefix));
+}
+
+/// <summary>The result of a simulation: every router's table, before or after a failure.</summary>
+public sealed class BgpOutcome
+{
+    internal BgpOutcome(BgpSimulation simulation, BgpScenario? scenario, ClassState[][] states, AsPathTable paths)
+    {
+        Simulation = simulation;
+        Scenario = scenario;
+        States = states;
+        Paths = paths;
+    }
+
+    public BgpSimulation Simulation { get; }
+
+    public BgpModel Model => Simulation.Model;
+
+    /// <summary>The failures, for a what-if; null for the steady state.</summary>
+    public BgpScenario? Scenario { get; }
+
+    internal ClassState[][] States { get; }
+
+    internal AsPathTable Paths { get; }
+
+    /// <summary>For a what-if, the steady state it started from.</summary>
+    public BgpOutcome? Baseline { get; internal init; }
+
+    /// <summary>Routers that are up (a failed router has no table).</summary>
+    public IEnumerable<BgpRouter> LiveRouters => Model.Routers.Where(r => Scenario is null || !Scenario.FailedRouters.Contains(r));
+
+    public IReadOnlyList<IpFamily> Families => Simulation.Families;
+
+    /// <summary>The table of <paramref name="router"/> for <paramref name="family"/>.</summary>
+    public Rib Rib(BgpRouter router, IpFamily family)
+    {
+        var entries = new List<RibEntry>();
+        if (States[(int)family] is { } states && (Scenario is null || !Scenario.FailedRouters.Contains(router)))
+        {
+            var topo = Simulation.Topologies[(int)family]!;
+            foreach (var state in states)
+            {
+                if (state.Find(router.Index) is not { Count: > 0 } run)
+                {
+                    continue;
+                }
+
+                // A table the what-if never touched is the baseline's own object; its change times belong to the baseline.
+                bool untouched = Baseline is not null && ReferenceEquals(run, Baseline.States[(int)family][state.Class.Index].Find(router.Index));
+
+                var list = new RibPath[run.Count];
+                for (int i = 0; i < run.Count; i++)
+                {
+                    var p = run.Paths[i];
+                    if (p.Adj < 0)
+                    {
+                        list[i] = new RibPath(null, PeerView.Local(router, family), [], true, p.Selected, p.Multipath);
+                    }
+                    else
+                    {
+                        var a = topo.Adjacencies[p.Adj];
+                        list[i] = new RibPath(a.ReceiverEnd, a.View, Paths[p.AsPath].ToArray(), p.Med, p.Selected, p.Multipath);
+                    }
+                }
+
+                foreach (var prefix in state.Class.Prefixes)
+                {
+                    entries.Add(new RibEntry(prefix, list, run.Reason, untouched ? -1 : run.ChangedAt, untouched ? -1 : run.ForwardingChangedAt));
+                }
+            }
+        }
+
+        entries.Sort((a, b) => IpMath.Compare(a.Prefix, b.Prefix));
+        return new Rib(router, family, entries);
+    }
+}
