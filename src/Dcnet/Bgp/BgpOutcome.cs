@@ -62,8 +62,8 @@ public sealed class RibEntry
 
     public RibPath? Best => Paths.FirstOrDefault(p => p.Best);
 
-    /// <summary>The best path then the multipaths, ordered by next hop as FRR's multipath list is.</summary>
-    public IReadOnlyList<RibPath> Ecmp => [.. Paths.Where(p => p.Best), .. Paths.Where(p => p.Multipath)];
+    /// <summary>The best path, then the multipaths by peer name.</summary>
+    public IReadOnlyList<RibPath> Ecmp => [.. Paths.Where(p => p.Best), .. Paths.Where(p => p.Multipath).OrderBy(p => p.Peer.Hostname, StringComparer.Ordinal).ThenBy(p => p.Peer.PeerId, StringComparer.Ordinal)];
 
     /// <summary>FRR's selectionReason: the reason of the last comparison it ran.</summary>
     public SelectionReason Reason { get; }
