@@ -415,6 +415,20 @@ public sealed class BgpModel
     private void Originations(List<IpFamily> families, LoadBalancerDesign? lb)
     {
         bool v4 = families.Contains(IpFamily.Ipv4), v6 = families.Contains(IpFamily.Ipv6);
+        var servicesOf = new Dictionary<Host, List<LbService>>();
+        foreach (var svc in Network.LoadBalancer?.Services ?? [])
+        {
+            foreach (var h in svc.Endpoints)
+            {
+                if (!servicesOf.TryGetValue(h, out var list))
+                {
+                    servicesOf[h] = list = [];
+                }
+
+                list.Add(svc);
+            }
+        }
+
         foreach (var r in Routers)
         {
             switch (r.Device)
@@ -448,7 +462,7 @@ public sealed class BgpModel
 
                     break;
                 case Host h when lb is not null:
-                    foreach (var svc in Network.LoadBalancer!.Services.Where(x => x.Endpoints.Contains(h)))
+                    foreach (var svc in servicesOf.GetValueOrDefault(h) ?? [])
                     {
                         if (svc.VipV4 is { } a4)
                         {

@@ -73,12 +73,30 @@ public sealed class RibEntry
 
     /// <summary>In a what-if, when its best path or ECMP set last changed; -1 when they did not.</summary>
     public int ForwardingChangedAtMs { get; }
+
+    internal RibEntry WithPrefix(IPNetwork prefix) => prefix.Equals(Prefix) ? this : new RibEntry(prefix, Paths, Reason, ChangedAtMs, ForwardingChangedAtMs);
 }
 
 /// <summary>A router's BGP table for one family, in FRR's table order (address, then prefix length).</summary>
 public sealed record Rib(BgpRouter Router, IpFamily Family, IReadOnlyList<RibEntry> Entries)
 {
-    public RibEntry? Find(IPNetwork prefix) => Entries.FirstOrDefault(e => e.Prefix.Equals(prefix));
+    public RibEntry? Find(IPNetwork prefix)
+    {
+        int lo = 0, hi = Entries.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int c = IpMath.Compare(Entries[mid].Prefix, prefix);
+            if (c == 0)
+            {
+                return Entries[mid];
+            }
+
+            (lo, hi) = c < 0 ? (mid + 1, hi) : (lo, mid - 1);
+        }
+
+        return null;
+    }
 }
 
 /// <summary>The result of a simulation: every router's table, before or after a failure.</summary>
@@ -117,7 +135,6 @@ public sealed class BgpOutcome
         var entries = new List<RibEntry>();
         if (States[(int)family] is { } states && (Scenario is null || !Scenario.FailedRouters.Contains(router)))
         {
-            var topo = Simulation.Topologies[(int)family]!;
             foreach (var state in states)
             {
                 if (state.Find(router.Index) is not { Count: > 0 } run)
@@ -125,32 +142,51 @@ public sealed class BgpOutcome
                     continue;
                 }
 
-                // A table the what-if never touched is the baseline's own object; its change times belong to the baseline.
-                bool untouched = Baseline is not null && ReferenceEquals(run, Baseline.States[(int)family][state.Class.Index].Find(router.Index));
-
-                var list = new RibPath[run.Count];
-                for (int i = 0; i < run.Count; i++)
-                {
-                    var p = run.Paths[i];
-                    if (p.Adj < 0)
-                    {
-                        list[i] = new RibPath(null, PeerView.Local(router, family), [], true, p.Selected, p.Multipath);
-                    }
-                    else
-                    {
-                        var a = topo.Adjacencies[p.Adj];
-                        list[i] = new RibPath(a.ReceiverEnd, a.View, Paths[p.AsPath].ToArray(), p.Med, p.Selected, p.Multipath);
-                    }
-                }
-
+                var (list, changed, forwarding) = Paths_(router, family, state, run);
                 foreach (var prefix in state.Class.Prefixes)
                 {
-                    entries.Add(new RibEntry(prefix, list, run.Reason, untouched ? -1 : run.ChangedAt, untouched ? -1 : run.ForwardingChangedAt));
+                    entries.Add(new RibEntry(prefix, list, run.Reason, changed, forwarding));
                 }
             }
         }
 
         entries.Sort((a, b) => IpMath.Compare(a.Prefix, b.Prefix));
         return new Rib(router, family, entries);
+    }
+
+    /// <summary>The entry of one prefix of a class at one router, or null when the router has no path.</summary>
+    internal RibEntry? Entry(BgpRouter router, IpFamily family, ClassState state, IPNetwork prefix)
+    {
+        if (state.Find(router.Index) is not { Count: > 0 } run || (Scenario is not null && Scenario.FailedRouters.Contains(router)))
+        {
+            return null;
+        }
+
+        var (list, changed, forwarding) = Paths_(router, family, state, run);
+        return new RibEntry(prefix, list, run.Reason, changed, forwarding);
+    }
+
+    private (RibPath[] Paths, int Changed, int Forwarding) Paths_(BgpRouter router, IpFamily family, ClassState state, RouterRun run)
+    {
+        var topo = Simulation.Topologies[(int)family]!;
+
+        // A table the what-if never touched is the baseline's own object; its change times belong to the baseline.
+        bool untouched = Baseline is not null && ReferenceEquals(run, Baseline.States[(int)family][state.Class.Index].Find(router.Index));
+        var list = new RibPath[run.Count];
+        for (int i = 0; i < run.Count; i++)
+        {
+            var p = run.Paths[i];
+            if (p.Adj < 0)
+            {
+                list[i] = new RibPath(null, PeerView.Local(router, family), [], true, p.Selected, p.Multipath);
+            }
+            else
+            {
+                var a = topo.Adjacencies[p.Adj];
+                list[i] = new RibPath(a.ReceiverEnd, a.View, Paths[p.AsPath].ToArray(), p.Med, p.Selected, p.Multipath);
+            }
+        }
+
+        return (list, untouched ? -1 : run.ChangedAt, untouched ? -1 : run.ForwardingChangedAt);
     }
 }

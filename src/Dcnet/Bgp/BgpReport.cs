@@ -425,10 +425,11 @@ public static class BgpReport
 
         var changes = report.Changes.Where(c => selection.Includes(c.Router) && selection.Includes(c.Family)).ToList();
         sb.Append("\nRoute changes: ").Append(N(changes.Count)).Append(changes.Count == 1 ? " route" : " routes").Append(" on ")
-          .Append(N(changes.Select(c => c.Router).Distinct().Count())).Append(" devices\n");
+          .Append(N(changes.Select(c => c.Router).Distinct().Count())).Append(changes.Select(c => c.Router).Distinct().Count() == 1 ? " device\n" : " devices\n");
         if (changes.Count > 0)
         {
             var t = new TextTable("device", "family", "prefix", "change", "before", "after", "at").AlignRight(6);
+            var summaries = new Dictionary<ChangedTable, string[]>();
             foreach (var g in changes.GroupBy(c => (c.Router, c.Family)))
             {
                 var list = g.ToList();
@@ -436,7 +437,17 @@ public static class BgpReport
                 while (i < list.Count)
                 {
                     var first = list[i];
-                    string[] Cells(RouteChange c) => [Tokens.Of(c.Kind), Summary(c.Before), Summary(c.After), Ms(c.AtMs)];
+                    string[] Cells(RouteChange c)
+                    {
+                        if (!summaries.TryGetValue(c.Table, out var cached))
+                        {
+                            cached = [Tokens.Of(c.Kind), Summary(c.Table.Before), Summary(c.Table.After), Ms(c.AtMs)];
+                            summaries[c.Table] = cached;
+                        }
+
+                        return cached;
+                    }
+
                     var cells = Cells(first);
                     int j = i + 1;
                     while (j < list.Count && list[j].Prefix.PrefixLength == first.Prefix.PrefixLength && list[j].Prefix.First() == list[j - 1].Prefix.Last() + 1 && Cells(list[j]).SequenceEqual(cells))

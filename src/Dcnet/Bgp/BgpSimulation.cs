@@ -90,6 +90,9 @@ internal sealed class PrefixClass
 
     public List<IPNetwork> Prefixes { get; } = [];
 
+    /// <summary>Each prefix's position in its family's table order (address, then length).</summary>
+    public List<int> Ordinals { get; } = [];
+
     public bool IsOriginator(int router) => Array.BinarySearch(Originators, router) >= 0;
 }
 
@@ -169,6 +172,29 @@ public sealed class BgpSimulation
 
     public int ClassCount(IpFamily f) => Classes[(int)f].Count;
 
+    private readonly (PrefixClass, int)[]?[] tableOrder = new (PrefixClass, int)[]?[2];
+
+    /// <summary>Every prefix of a family as (class, index in the class), in table order.</summary>
+    internal (PrefixClass Class, int Index)[] TableOrder(IpFamily f)
+    {
+        if (tableOrder[(int)f] is { } cached)
+        {
+            return cached;
+        }
+
+        var order = new (PrefixClass, int)[Classes[(int)f].Sum(c => c.Prefixes.Count)];
+        foreach (var c in Classes[(int)f])
+        {
+            for (int i = 0; i < c.Prefixes.Count; i++)
+            {
+                order[c.Ordinals[i]] = (c, i);
+            }
+        }
+
+        tableOrder[(int)f] = order;
+        return order;
+    }
+
     public static BgpSimulation Prepare(BgpModel model)
     {
         var sim = new BgpSimulation(model)
@@ -198,6 +224,7 @@ public sealed class BgpSimulation
 
             sim.Topologies[(int)family] = FamilyTopology.Build(model, family);
             var byKey = new Dictionary<string, PrefixClass>(StringComparer.Ordinal);
+            int ordinal = 0;
             foreach (var (prefix, list) in originators.OrderBy(kv => kv.Key, Comparer<IPNetwork>.Create(IpMath.Compare)))
             {
                 ulong membership = model.MembershipOf(prefix);
@@ -210,6 +237,7 @@ public sealed class BgpSimulation
                 }
 
                 cls.Prefixes.Add(prefix);
+                cls.Ordinals.Add(ordinal++);
             }
         }
 

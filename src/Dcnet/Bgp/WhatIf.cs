@@ -33,7 +33,85 @@ public enum RouteChangeKind
 public sealed record ConvergenceTerm(string Name, int Milliseconds, string Detail);
 
 /// <summary>A changed route: which router, which prefix, how, and when (ms after the failure) its forwarding settled.</summary>
-public sealed record RouteChange(BgpRouter Router, IpFamily Family, IPNetwork Prefix, RouteChangeKind Kind, RibEntry? Before, RibEntry? After, int AtMs);
+public sealed class RouteChange
+{
+    private readonly ChangedTable table;
+
+    internal RouteChange(ChangedTable table, IPNetwork prefix, int ordinal)
+    {
+        this.table = table;
+        Prefix = prefix;
+        Ordinal = ordinal;
+    }
+
+    public BgpRouter Router => table.Router;
+
+    public IpFamily Family => table.Family;
+
+    public IPNetwork Prefix { get; }
+
+    public RouteChangeKind Kind => table.Kind;
+
+    /// <summary>When (ms after the failure) the router's best path and ECMP set for this prefix settled.</summary>
+    public int AtMs => table.AtMs;
+
+    /// <summary>The entry before the failure, or null.</summary>
+    public RibEntry? Before => table.Before?.WithPrefix(Prefix);
+
+    /// <summary>The entry after the failure, or null when the route is lost.</summary>
+    public RibEntry? After => table.After?.WithPrefix(Prefix);
+
+    /// <summary>Position of the prefix in its family's table order.</summary>
+    internal int Ordinal { get; }
+
+    /// <summary>Identifies the router's table for the prefix's class: every prefix of a class changes the same way.</summary>
+    internal ChangedTable Table => table;
+}
+
+/// <summary>How one router's table for one prefix class changed; its entries are built on first use.</summary>
+internal sealed class ChangedTable(BgpOutcome before, BgpOutcome after, BgpRouter router, IpFamily family, ClassState was, ClassState now, RouteChangeKind kind, int atMs)
+{
+    public PrefixClass Class => now.Class;
+
+    private RibEntry? beforeEntry, afterEntry;
+    private bool built;
+
+    public BgpRouter Router { get; } = router;
+
+    public IpFamily Family { get; } = family;
+
+    public RouteChangeKind Kind { get; } = kind;
+
+    public int AtMs { get; } = atMs;
+
+    public RibEntry? Before
+    {
+        get
+        {
+            Build();
+            return beforeEntry;
+        }
+    }
+
+    public RibEntry? After
+    {
+        get
+        {
+            Build();
+            return afterEntry;
+        }
+    }
+
+    private void Build()
+    {
+        if (!built)
+        {
+            beforeEntry = before.Entry(Router, Family, was, now.Class.Prefixes[0]);
+            afterEntry = after.Entry(Router, Family, now, now.Class.Prefixes[0]);
+            built = true;
+        }
+    }
+}
 
 /// <summary>What a what-if does to one service VIP.</summary>
 public sealed record VipImpact(
@@ -84,8 +162,9 @@ public sealed class WhatIfReport
     public static WhatIfReport Analyze(BgpOutcome before, BgpOutcome after)
     {
         var report = new WhatIfReport(before, after);
-        var changes = new List<RouteChange>();
         var failed = after.Scenario!.FailedRouters;
+        var tables = new List<ChangedTable>();
+        var byClass = new Dictionary<(IpFamily, int), (int At, int Routers)>();
         foreach (var family in before.Families)
         {
             var b = before.States[(int)family];
@@ -106,69 +185,80 @@ public sealed class WhatIfReport
                         continue;
                     }
 
-                    var kind = Classify(old, run);
-                    if (kind is null)
+                    if (Classify(old?.Forwarding ?? [], run.Forwarding) is not { } kind)
                     {
                         continue;
                     }
 
-                    foreach (var prefix in a[c].Class.Prefixes)
-                    {
-                        changes.Add(new RouteChange(router, family, prefix, kind.Value, null, null, run.ForwardingChangedAt));
-                    }
+                    tables.Add(new ChangedTable(before, after, router, family, b[c], a[c], kind, run.ForwardingChangedAt));
+                    var key = (family, c);
+                    var (at, routers) = byClass.GetValueOrDefault(key);
+                    byClass[key] = (Math.Max(at, run.ForwardingChangedAt), routers + 1);
                 }
             }
         }
 
-        // Attach the entries (cheap look-ups per router and family).
-        var tables = new Dictionary<(int, IpFamily), (Rib Before, Rib After)>();
-        var withEntries = new List<RouteChange>(changes.Count);
-        foreach (var ch in changes.OrderBy(x => x.Router.Index).ThenBy(x => x.Family).ThenBy(x => x.Prefix, Comparer<IPNetwork>.Create(IpMath.Compare)))
+        // Emit per router and family in table order without sorting: walk the family's prefixes once per changed router.
+        var changes = new List<RouteChange>();
+        foreach (var g in tables.GroupBy(t => (t.Router.Index, t.Family)).OrderBy(g => g.Key.Index).ThenBy(g => g.Key.Family))
         {
-            if (!tables.TryGetValue((ch.Router.Index, ch.Family), out var t))
+            var byIndex = g.ToDictionary(t => t.Class.Index);
+            foreach (var (cls, i) in after.Simulation.TableOrder(g.Key.Family))
             {
-                t = (before.Rib(ch.Router, ch.Family), after.Rib(ch.Router, ch.Family));
-                tables[(ch.Router.Index, ch.Family)] = t;
+                if (byIndex.TryGetValue(cls.Index, out var t))
+                {
+                    changes.Add(new RouteChange(t, cls.Prefixes[i], cls.Ordinals[i]));
+                }
             }
-
-            withEntries.Add(ch with { Before = t.Before.Find(ch.Prefix), After = t.After.Find(ch.Prefix) });
         }
 
-        report.Changes = withEntries;
+        report.Changes = changes;
+        report.classChanges = byClass;
         report.Estimate();
         report.Vips = report.VipImpacts();
         return report;
     }
 
-    /// <summary>Classifies a router's change from its forwarding state (best plus multipaths, as adjacency and AS path).</summary>
-    private static RouteChangeKind? Classify(RouterRun? before, RouterRun after)
+    private Dictionary<(IpFamily, int), (int At, int Routers)> classChanges = [];
+
+    /// <summary>
+    /// Classifies a router's change from its forwarding state before and after: (adjacency, AS path) pairs of the best
+    /// path then of the multipaths.
+    /// </summary>
+    private static RouteChangeKind? Classify(int[] was, int[] now)
     {
-        var was = Members(before);
-        var now = Members(after);
-        if (was.SetEquals(now))
+        if (was.AsSpan().SequenceEqual(now) || SameSet(was, now))
         {
             return null;
         }
 
-        return now.Count == 0 ? RouteChangeKind.Lost
-            : was.Count == 0 ? RouteChangeKind.Gained
-            : now.IsSubsetOf(was) ? RouteChangeKind.EcmpReduced
-            : now.Select(m => m.Adj).ToHashSet().SetEquals(was.Select(m => m.Adj)) ? RouteChangeKind.AsPathChanged
+        return now.Length == 0 ? RouteChangeKind.Lost
+            : was.Length == 0 ? RouteChangeKind.Gained
+            : Subset(now, was, pairs: true) ? RouteChangeKind.EcmpReduced
+            : Subset(now, was, pairs: false) && Subset(was, now, pairs: false) ? RouteChangeKind.AsPathChanged
             : RouteChangeKind.Moved;
     }
 
-    private static HashSet<(int Adj, int AsPath)> Members(RouterRun? run)
+    private static bool SameSet(int[] a, int[] b) => a.Length == b.Length && Subset(a, b, true) && Subset(b, a, true);
+
+    /// <summary>Every member of <paramref name="a"/> is in <paramref name="b"/>: as (adjacency, AS path) pairs, or by adjacency only.</summary>
+    private static bool Subset(int[] a, int[] b, bool pairs)
     {
-        var set = new HashSet<(int, int)>();
-        for (int i = 0; run is not null && i < run.Count; i++)
+        for (int i = 0; i < a.Length; i += 2)
         {
-            if (run.Paths[i].Selected || run.Paths[i].Multipath)
+            bool found = false;
+            for (int j = 0; j < b.Length && !found; j += 2)
             {
-                set.Add((run.Paths[i].Adj, run.Paths[i].AsPath));
+                found = a[i] == b[j] && (!pairs || a[i + 1] == b[j + 1]);
+            }
+
+            if (!found)
+            {
+                return false;
             }
         }
 
-        return set;
+        return true;
     }
 
     private void Estimate()
@@ -204,7 +294,18 @@ public sealed class WhatIfReport
             return impacts;
         }
 
-        var changed = Changes.GroupBy(c => c.Prefix).ToDictionary(g => g.Key, g => g.ToList());
+        var classOf = new Dictionary<IPNetwork, (IpFamily, int)>();
+        foreach (var f in Before.Families)
+        {
+            foreach (var cls in Before.Simulation.Classes[(int)f])
+            {
+                foreach (var p in cls.Prefixes)
+                {
+                    classOf[p] = (f, cls.Index);
+                }
+            }
+        }
+
         foreach (var svc in lb.Services)
         {
             foreach (var vip in new[] { svc.VipV4, svc.VipV6 }.OfType<IPAddress>())
@@ -213,15 +314,15 @@ public sealed class WhatIfReport
                 var family = vip.IsV4() ? IpFamily.Ipv4 : IpFamily.Ipv6;
                 var failedEndpoints = svc.Endpoints.Where(h => !Announces(h, family)).ToList();
                 var serving = svc.Endpoints.Where(h => Announces(h, family)).ToList();
-                bool affected = changed.TryGetValue(prefix, out var list);
+                bool affected = classOf.TryGetValue(prefix, out var key) && classChanges.TryGetValue(key, out _);
                 if (!affected && failedEndpoints.Count == 0)
                 {
                     continue;
                 }
 
+                var stats = affected ? classChanges[key] : default;
                 bool lost = serving.Count == 0;
-                impacts.Add(new VipImpact(svc, vip, svc.Endpoints, failedEndpoints, serving, lost,
-                    affected ? list!.Max(c => c.AtMs) : null, affected ? list!.Select(c => c.Router).Distinct().Count() : 0));
+                impacts.Add(new VipImpact(svc, vip, svc.Endpoints, failedEndpoints, serving, lost, affected ? stats.At : null, stats.Routers));
             }
         }
 
