@@ -45,6 +45,33 @@ public enum NeighborKind
     SpeakerToLeaf,
 }
 
+/// <summary>Why a neighbour statement has no partner on the other side.</summary>
+public enum UnmatchedCause
+{
+    None,
+
+    /// <summary>No host network to peer on.</summary>
+    NoPeeringNetwork,
+
+    /// <summary>The speaker has no interface on the peering network.</summary>
+    NoInterface,
+
+    /// <summary>The speaker has no address of the family on the peering network.</summary>
+    NoHostAddress,
+
+    /// <summary>The peering network has no address of the family for the leaf.</summary>
+    NoLeafAddress,
+
+    /// <summary>The fabric does not run the family.</summary>
+    FamilyNotInFabric,
+
+    /// <summary>The peering network is not routed by the fabric, so the leaves have no address on it.</summary>
+    NotRouted,
+
+    /// <summary>The other side has no statement for this one.</summary>
+    NoStatement,
+}
+
 /// <summary>A BGP speaker: a spine, a leaf, or a host running a load-balancer speaker (MetalLB with FRR).</summary>
 public sealed class BgpRouter
 {
@@ -170,6 +197,9 @@ public sealed class BgpNeighbor
 
     /// <summary>Why this end has no partner, when it has none.</summary>
     public string? Unmatched { get; internal set; }
+
+    /// <summary>The kind of reason in <see cref="Unmatched"/>, for grouping findings.</summary>
+    public UnmatchedCause Cause { get; internal set; }
 
     /// <summary>The session this end belongs to, once both ends are matched.</summary>
     public BgpSession? Session { get; internal set; }
@@ -342,6 +372,11 @@ public sealed class BgpModel
         network.Design.LoadBalancer?.PeerNetwork is string name
             ? network.FindSegment(name)
             : network.Segments.FirstOrDefault(s => s.Kind == NetworkKind.HostVlan && s.Role == NetworkRole.Management);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Network, BgpModel> Cache = [];
+
+    /// <summary>The BGP view of <paramref name="network"/>, built once per network (checks share it).</summary>
+    public static BgpModel Of(Network network) => Cache.GetValue(network, Build);
 
     /// <summary>Builds the BGP view of <paramref name="network"/>.</summary>
     public static BgpModel Build(Network network)
@@ -687,19 +722,19 @@ public sealed class BgpModel
                     n.SetPolicy(family, DenyAll, new RouteFilter("TO-LEAF" + Suffix(family), FilterAction.Match, permitOwnNetworks: true));
                     if (peer is null)
                     {
-                        n.Unmatched = "there is no peering network (no host VLAN with role management, and load-balancer.peer-network is not set)";
+                        (n.Unmatched, n.Cause) = ("there is no peering network (no host VLAN with role management, and load-balancer.peer-network is not set)", UnmatchedCause.NoPeeringNetwork);
                     }
                     else if (iface is null)
                     {
-                        n.Unmatched = $"{host.Name} has no interface on the peering network '{peer.Name}'";
+                        (n.Unmatched, n.Cause) = ($"{host.Name} has no interface on the peering network '{peer.Name}'", UnmatchedCause.NoInterface);
                     }
                     else if (local is null)
                     {
-                        n.Unmatched = $"{host.Name} has no {FamilyName(family)} address on '{peer.Name}'";
+                        (n.Unmatched, n.Cause) = ($"{host.Name} has no {FamilyName(family)} address on '{peer.Name}'", UnmatchedCause.NoHostAddress);
                     }
                     else if (leafAddress is null)
                     {
-                        n.Unmatched = $"'{peer.Name}' has no {FamilyName(family)} address for {leaf.Name}";
+                        (n.Unmatched, n.Cause) = ($"'{peer.Name}' has no {FamilyName(family)} address for {leaf.Name}", UnmatchedCause.NoLeafAddress);
                     }
 
                     if (n.Unmatched is null)
@@ -756,10 +791,10 @@ public sealed class BgpModel
             if (!leafEnds.TryGetValue(key, out var l))
             {
                 var leaf = Routers[key.Leaf];
-                string why = !families.Contains(key.Family) ? $"the fabric does not run {FamilyName(key.Family)} (fabric.families)"
-                    : !peer!.Design.Routed ? $"'{peer.Name}' is not routed by the fabric (routed: false)"
-                    : "the leaf has no neighbour for it";
-                s.Unmatched = $"{leaf.Name} has no {FamilyName(key.Family)} session for {s.Router.Name}: {why}";
+                var (why, cause) = !families.Contains(key.Family) ? ($"the fabric does not run {FamilyName(key.Family)} (fabric.families)", UnmatchedCause.FamilyNotInFabric)
+                    : !peer!.Design.Routed ? ($"'{peer.Name}' is not routed by the fabric (routed: false)", UnmatchedCause.NotRouted)
+                    : ("the leaf has no neighbour for it", UnmatchedCause.NoStatement);
+                (s.Unmatched, s.Cause) = ($"{leaf.Name} has no {FamilyName(key.Family)} session for {s.Router.Name}: {why}", cause);
                 continue;
             }
 
@@ -772,7 +807,7 @@ public sealed class BgpModel
 
         foreach (var (key, l) in leafEnds.Where(k => !speakerEnds.ContainsKey(k.Key)).OrderBy(k => k.Key.Leaf).ThenBy(k => k.Key.Host))
         {
-            l.Unmatched = $"{Routers[key.Host].Name} does not peer with {l.Router.Name} over {FamilyName(key.Family)}";
+            (l.Unmatched, l.Cause) = ($"{Routers[key.Host].Name} does not peer with {l.Router.Name} over {FamilyName(key.Family)}", UnmatchedCause.NoStatement);
         }
     }
 

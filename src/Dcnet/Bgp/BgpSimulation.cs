@@ -195,6 +195,11 @@ public sealed class BgpSimulation
         return order;
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<BgpModel, BgpOutcome> Steady = [];
+
+    /// <summary>The steady state of <paramref name="model"/>, simulated once per model (checks share it).</summary>
+    public static BgpOutcome SteadyState(BgpModel model) => Steady.GetValue(model, m => Prepare(m).Converge());
+
     public static BgpSimulation Prepare(BgpModel model)
     {
         var sim = new BgpSimulation(model)
@@ -245,16 +250,23 @@ public sealed class BgpSimulation
     }
 
     /// <summary>Runs every announcement to a fixed point from scratch: the fabric's steady state.</summary>
-    public BgpOutcome Converge()
+    public BgpOutcome Converge() => Converge(null);
+
+    /// <summary>
+    /// The steady state of the fabric with <paramref name="scenario"/>'s failures in place from the start (the sessions
+    /// never come up): what the fabric settles to if it boots like that, as opposed to <see cref="WhatIf(BgpOutcome, BgpScenario)"/>, which fails
+    /// a running fabric.
+    /// </summary>
+    public BgpOutcome Converge(BgpScenario? scenario)
     {
-        var engine = new ClassEngine(this, Paths, null);
+        var engine = new ClassEngine(this, Paths, scenario);
         var states = new ClassState[2][];
         foreach (var f in Families)
         {
             states[(int)f] = Classes[(int)f].Select(c => engine.Run(c, null)).ToArray();
         }
 
-        return new BgpOutcome(this, null, states, Paths);
+        return new BgpOutcome(this, scenario, states, Paths);
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ public static class CheckRegistry
         new FabricChecks(),
         new Vlans.VlanChecks(),
         new Bgp.AsnChecks(),
+        new Bgp.SessionChecks(),
     ]);
 
     public static IReadOnlyList<ICheck> Checks => LazyChecks.Value;
