@@ -249,10 +249,24 @@ public static class DcnetCli
                 return ExitClean;
             }
 
-            string text = report is null
-                ? (fmt == "json" ? Bgp.BgpReport.Json(outcome, selection) : Bgp.BgpReport.Text(outcome, selection))
-                : (fmt == "json" ? Bgp.BgpReport.WhatIfJson(report, selection) : Bgp.BgpReport.WhatIfText(report, selection));
-            Emit(stdout, p.GetValue(output), text);
+            if (fmt == "json")
+            {
+                // Every table of a large fabric runs to hundreds of megabytes: stream it rather than build one string.
+                var writer = report is null ? Bgp.BgpReport.JsonWriter(outcome, selection) : Bgp.BgpReport.WhatIfJsonWriter(report, selection);
+                if (p.GetValue(output) is string file && file != "-")
+                {
+                    AtomicFile.Write(file, s => Reporting.JsonOutput.Write(s, writer));
+                }
+                else
+                {
+                    using var stream = new TextWriterStream(stdout);
+                    Reporting.JsonOutput.Write(stream, writer);
+                }
+
+                return ExitClean;
+            }
+
+            Emit(stdout, p.GetValue(output), report is null ? Bgp.BgpReport.Text(outcome, selection) : Bgp.BgpReport.WhatIfText(report, selection));
             return ExitClean;
         });
         return cmd;

@@ -133,11 +133,11 @@ public sealed class BgpOutcome
     public Rib Rib(BgpRouter router, IpFamily family)
     {
         var entries = new List<RibEntry>();
-        if (States[(int)family] is { } states && (Scenario is null || !Scenario.FailedRouters.Contains(router)))
+        if (States[(int)family] is not null && (Scenario is null || !Scenario.FailedRouters.Contains(router)))
         {
-            foreach (var state in states)
+            foreach (var (state, run) in RunsOf(router.Index, family))
             {
-                if (state.Find(router.Index) is not { Count: > 0 } run)
+                if (run.Count == 0)
                 {
                     continue;
                 }
@@ -152,6 +152,29 @@ public sealed class BgpOutcome
 
         entries.Sort((a, b) => IpMath.Compare(a.Prefix, b.Prefix));
         return new Rib(router, family, entries);
+    }
+
+    private readonly List<(ClassState, RouterRun)>[]?[] runsByRouter = new List<(ClassState, RouterRun)>[]?[2];
+
+    /// <summary>The classes a router has a table for, built once per family (a speaker has a few of thousands).</summary>
+    private List<(ClassState State, RouterRun Run)> RunsOf(int router, IpFamily family)
+    {
+        var index = runsByRouter[(int)family];
+        if (index is null)
+        {
+            index = new List<(ClassState, RouterRun)>[Model.Routers.Count];
+            foreach (var state in States[(int)family])
+            {
+                foreach (var run in state.Runs)
+                {
+                    (index[run.Router] ??= []).Add((state, run));
+                }
+            }
+
+            runsByRouter[(int)family] = index;
+        }
+
+        return index[router] ?? [];
     }
 
     /// <summary>The entry of one prefix of a class at one router, or null when the router has no path.</summary>

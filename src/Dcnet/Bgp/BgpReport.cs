@@ -93,7 +93,20 @@ public static class BgpReport
                 }
 
                 var table = new TextTable("prefix", "best path", "next hop", "ecmp");
-                foreach (var (label, row) in Collapse(rib.Entries, e => Row(e)))
+
+                // The prefixes of one class share their path list: format it once.
+                var rows = new Dictionary<IReadOnlyList<RibPath>, string[]>(ReferenceEqualityComparer.Instance);
+                string[] Cached(RibEntry e)
+                {
+                    if (!rows.TryGetValue(e.Paths, out var row))
+                    {
+                        rows[e.Paths] = row = Row(e);
+                    }
+
+                    return row;
+                }
+
+                foreach (var (label, row) in Collapse(rib.Entries, Cached))
                 {
                     table.Add(label, row[0], row[1], row[2]);
                 }
@@ -145,7 +158,7 @@ public static class BgpReport
             var r = row(first);
             int j = i + 1;
             while (j < entries.Count && entries[j].Prefix.PrefixLength == first.Prefix.PrefixLength
-                   && entries[j].Prefix.First() == entries[j - 1].Prefix.Last() + 1 && row(entries[j]).SequenceEqual(r))
+                   && entries[j].Prefix.First() == entries[j - 1].Prefix.Last() + 1 && (ReferenceEquals(row(entries[j]), r) || row(entries[j]).SequenceEqual(r)))
             {
                 j++;
             }
@@ -159,13 +172,16 @@ public static class BgpReport
     // ---------------------------------------------------------------- JSON
 
     /// <summary><c>dcnet bgp --json</c>.</summary>
-    public static string Json(BgpOutcome outcome, BgpSelection selection) => JsonOutput.Write(w =>
+    public static string Json(BgpOutcome outcome, BgpSelection selection) => JsonOutput.Write(JsonWriter(outcome, selection));
+
+    /// <summary><c>dcnet bgp --json</c> as a writer, to stream documents of hundreds of megabytes (every table of a large fabric).</summary>
+    public static Action<Utf8JsonWriter> JsonWriter(BgpOutcome outcome, BgpSelection selection) => w =>
     {
         w.WriteStartObject();
         Preamble(w, outcome.Model);
         Devices(w, outcome, selection);
         w.WriteEndObject();
-    });
+    };
 
     private static void Preamble(Utf8JsonWriter w, BgpModel m)
     {
@@ -215,6 +231,7 @@ public static class BgpReport
                 foreach (var e in outcome.Rib(r, f).Entries)
                 {
                     Entry(w, e);
+                    w.FlushWhenLarge();
                 }
 
                 w.WriteEndArray();
@@ -480,7 +497,10 @@ public static class BgpReport
     }
 
     /// <summary><c>dcnet bgp --fail ... --json</c>.</summary>
-    public static string WhatIfJson(WhatIfReport report, BgpSelection selection) => JsonOutput.Write(w =>
+    public static string WhatIfJson(WhatIfReport report, BgpSelection selection) => JsonOutput.Write(WhatIfJsonWriter(report, selection));
+
+    /// <summary><c>dcnet bgp --fail ... --json</c> as a writer, to stream.</summary>
+    public static Action<Utf8JsonWriter> WhatIfJsonWriter(WhatIfReport report, BgpSelection selection) => w =>
     {
         var s = report.Scenario;
         w.WriteStartObject();
@@ -605,12 +625,13 @@ public static class BgpReport
             }
 
             w.WriteEndObject();
+            w.FlushWhenLarge();
         }
 
         w.WriteEndArray();
         Devices(w, report.After, selection);
         w.WriteEndObject();
-    });
+    };
 
     private static void Names(Utf8JsonWriter w, string key, IEnumerable<Host> hosts)
     {
