@@ -121,6 +121,7 @@ public sealed class BgpRouter
 
     internal List<IPNetwork>[] NetworkList { get; } = [[], []];
 
+    /// <summary>Whether the router has a <c>network</c> statement for <paramref name="prefix"/>.</summary>
     public bool Originates(IPNetwork prefix) => networks[prefix.IsV4() ? 0 : 1].Contains(prefix);
 
     internal void Originate(IPNetwork prefix)
@@ -204,8 +205,10 @@ public sealed class BgpNeighbor
     /// <summary>The session this end belongs to, once both ends are matched.</summary>
     public BgpSession? Session { get; internal set; }
 
+    /// <summary>The inbound route-map for a family (what this end accepts).</summary>
     public RouteFilter Import(IpFamily family) => import[(int)family];
 
+    /// <summary>The outbound route-map for a family (what this end announces).</summary>
     public RouteFilter Export(IpFamily family) => export[(int)family];
 
     internal void SetPolicy(IpFamily family, RouteFilter importFilter, RouteFilter exportFilter)
@@ -246,12 +249,16 @@ public sealed class BgpSession
     /// <summary>Why the session never reaches Established (a NOTIFICATION it would end with), or null.</summary>
     public string? Problem { get; internal set; }
 
+    /// <summary>Both ends accept each other's OPEN and share at least one family.</summary>
     public bool Establishes => Problem is null && Families.Count > 0;
 
+    /// <summary>A leaf and a load-balancer speaker, rather than a spine and a leaf.</summary>
     public bool IsSpeakerSession => A.Kind == NeighborKind.LeafToSpeaker;
 
+    /// <summary>The end configured on <paramref name="router"/>.</summary>
     public BgpNeighbor EndOf(BgpRouter router) => ReferenceEquals(A.Router, router) ? A : B;
 
+    /// <summary>The end facing <paramref name="end"/>.</summary>
     public BgpNeighbor Other(BgpNeighbor end) => ReferenceEquals(end, A) ? B : A;
 
     /// <summary>The hold time both ends use.</summary>
@@ -323,6 +330,7 @@ public sealed class BgpModel
 
     public IEnumerable<BgpRouter> Speakers => Routers.Where(r => r.Role == DeviceRole.Host);
 
+    /// <summary>The router of a device, or null when the device runs no BGP.</summary>
     public BgpRouter? Find(string name) => byName.GetValueOrDefault(name);
 
     /// <summary>Bit mask of the shared prefix sets that contain <paramref name="prefix"/>.</summary>

@@ -20,6 +20,7 @@ public sealed class RibPath
     /// <summary>The receiving router's neighbour statement the path came in on; null for the router's own network.</summary>
     public BgpNeighbor? From { get; }
 
+    /// <summary>The router's own <c>network</c> route (weight 32768, next hop 0.0.0.0 or ::).</summary>
     public bool IsLocal => From is null;
 
     /// <summary>Peer id, hostname and next hops as the receiving router shows them.</summary>
@@ -80,6 +81,7 @@ public sealed class RibEntry
 /// <summary>A router's BGP table for one family, in FRR's table order (address, then prefix length).</summary>
 public sealed record Rib(BgpRouter Router, IpFamily Family, IReadOnlyList<RibEntry> Entries)
 {
+    /// <summary>The entry for exactly <paramref name="prefix"/>, or null.</summary>
     public RibEntry? Find(IPNetwork prefix)
     {
         int lo = 0, hi = Entries.Count - 1;

@@ -12,6 +12,7 @@ namespace Dcnet.Bgp;
 /// <summary>Which routers and families a report shows.</summary>
 public sealed record BgpSelection(IReadOnlyList<string> Devices, IReadOnlyList<IpFamily> Families)
 {
+    /// <summary>Every router, every family.</summary>
     public static readonly BgpSelection All = new([], []);
 
     public bool Includes(BgpRouter r) => Devices.Count == 0 || Devices.Any(d => Glob.Matches(d, r.Name));
@@ -28,6 +29,7 @@ public static class BgpReport
 
     private static string Ms(int? v) => v is int x ? N(x) + " ms" : "never";
 
+    /// <summary>"ipv4" or "ipv6", as FRR and the JSON outputs spell families.</summary>
     public static string FamilyToken(IpFamily f) => f == IpFamily.Ipv4 ? "ipv4" : "ipv6";
 
     private static string Role(BgpRouter r) => r.Role switch
@@ -651,6 +653,7 @@ public static class BgpReport
         .OrderByDescending(r => r.VipsLost).ThenByDescending(r => r.Lost).ThenByDescending(r => r.VipsAffected)
         .ThenByDescending(r => r.ConvergedMs ?? -1).ThenBy(r => r.Failure.Spec, StringComparer.Ordinal).ToList();
 
+    /// <summary><c>dcnet bgp --sweep</c>.</summary>
     public static string SweepText(BgpModel model, IReadOnlyList<SweepResult> results)
     {
         var sb = new StringBuilder();
@@ -666,6 +669,7 @@ public static class BgpReport
         return sb.ToString();
     }
 
+    /// <summary><c>dcnet bgp --sweep --json</c>.</summary>
     public static string SweepJson(BgpModel model, IReadOnlyList<SweepResult> results) => JsonOutput.Write(w =>
     {
         w.WriteStartObject();

@@ -181,6 +181,21 @@ public class BgpInteropTests
         AssertAgreement("after link:spine-01/leaf-03:silent", WaitForAgreement(fabric, silent.After, TimeSpan.FromSeconds(20)));
     }
 
+    [Fact]
+    public void The_traditional_profile_exchanges_routes_because_every_neighbour_has_policy_both_ways()
+    {
+        // FRR's traditional profile turns on bgp ebgp-requires-policy: an eBGP neighbour without route-maps in both
+        // directions exchanges nothing. dcnet renders them on every neighbour, so the fabric must converge as predicted.
+        string yaml = File.ReadAllText(Fixture("bgp-lab.yaml")).Replace("profile: datacenter", "profile: traditional", StringComparison.Ordinal);
+        var network = Resolver.Resolve(DesignLoader.Parse(yaml, "bgp-lab-traditional.yaml"));
+        using var fabric = FrrFabric.Start(nameof(The_traditional_profile_exchanges_routes_because_every_neighbour_has_policy_both_ways), network);
+        Assert.Contains("frr defaults traditional", fabric.Vtysh("leaf-01", "show running-config"), StringComparison.Ordinal);
+        var baseline = BgpSimulation.Prepare(fabric.Model).Converge();
+        AssertAgreement("steady state (traditional profile)", WaitForAgreement(fabric, baseline, TimeSpan.FromSeconds(60)));
+        var timers = JsonNode.Parse(fabric.Vtysh("spine-01", "show bgp neighbors json"))!.AsObject().First().Value!;
+        Assert.Equal(180_000, timers["bgpTimerHoldTimeMsecs"]!.GetValue<int>());
+    }
+
     public static TheoryData<string> Designs() => new()
     {
         "examples/lab-small.yaml",
