@@ -70,6 +70,7 @@ public static class DcnetCli
         root.Subcommands.Add(ShowCommand(stdout));
         root.Subcommands.Add(TraceCommand(stdout, stderr));
         root.Subcommands.Add(RenderCommand(stderr));
+        root.Subcommands.Add(BgpCommand(stdout, stderr));
         root.Subcommands.Add(InitCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(DocsCommand(stdout));
@@ -230,6 +231,132 @@ public static class DcnetCli
             var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
             var files = Platforms.RenderRegistry.RenderTo(network, p.GetValue(target)!, p.GetValue(output)!);
             stderr.WriteLine($"dcnet: wrote {files.Count} files to {p.GetValue(output)}");
+            return ExitClean;
+        });
+        return cmd;
+    }
+
+    private static Command BgpCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var design = DesignArgument();
+        var device = new Option<string[]>("--device", "-d") { Description = "Only these devices (names or globs such as leaf-0*); repeatable.", AllowMultipleArgumentsPerToken = false };
+        var family = new Option<string?>("--family") { Description = "Only one family: 4 or 6." };
+        family.AcceptOnlyFromAmong("4", "6", "ipv4", "ipv6");
+        var format = new Option<string>("--format") { Description = "text, json, or frr-json (per device, the shape of FRR's 'show bgp ipv4|ipv6 unicast json').", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "frr-json");
+        var json = new Option<bool>("--json") { Description = "Same as --format json." };
+        var fail = new Option<string[]>("--fail") { Description = "What-if: fail link:A/B or node:N, optionally :silent (default) or :down; repeatable." };
+        var sweep = new Option<bool>("--sweep") { Description = "Run every single fabric-link and switch failure and rank them." };
+        var sweepMode = new Option<string>("--sweep-mode") { Description = "How the swept elements fail: silent or down.", DefaultValueFactory = _ => "silent" };
+        sweepMode.AcceptOnlyFromAmong("silent", "down");
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (atomically); for frr-json, a directory of DEVICE/ipv4.json and DEVICE/ipv6.json." };
+        var cmd = new Command("bgp", "Simulate BGP on the fabric: every device's table (prefix, best path, ECMP set), what-if failures with their convergence, or a sweep of every single failure.")
+        {
+            design, device, family, format, json, fail, sweep, sweepMode, output,
+        };
+        cmd.SetAction(p =>
+        {
+            var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
+            var model = Bgp.BgpModel.Build(network);
+            var families = p.GetValue(family) switch
+            {
+                "4" or "ipv4" => [IpFamily.Ipv4],
+                "6" or "ipv6" => [IpFamily.Ipv6],
+                _ => Array.Empty<IpFamily>(),
+            };
+            var selection = new Bgp.BgpSelection(p.GetValue(device) ?? [], families);
+            foreach (string d in selection.Devices)
+            {
+                if (!model.Routers.Any(r => Text.Glob.Matches(d, r.Name)))
+                {
+                    throw new UsageException($"--device {d}: no BGP device matches (spines, leaves and load-balancer speakers run BGP)");
+                }
+            }
+
+            string fmt = p.GetValue(json) ? "json" : p.GetValue(format)!;
+            var failures = new List<Bgp.BgpFailure>();
+            foreach (string f in p.GetValue(fail) ?? [])
+            {
+                try
+                {
+                    failures.Add(Bgp.BgpFailure.Parse(f));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException("--fail " + e.Message);
+                }
+            }
+
+            var sim = Bgp.BgpSimulation.Prepare(model);
+            var baseline = sim.Converge();
+            if (p.GetValue(sweep))
+            {
+                if (failures.Count > 0 || fmt == "frr-json")
+                {
+                    throw new UsageException("--sweep runs its own failures; it takes neither --fail nor --format frr-json");
+                }
+
+                var mode = p.GetValue(sweepMode) == "down" ? Bgp.FailureMode.Down : Bgp.FailureMode.Silent;
+                var results = Bgp.BgpSweep.Run(baseline, Bgp.BgpSweep.Failures(model, mode), Environment.ProcessorCount);
+                Emit(stdout, p.GetValue(output), fmt == "json" ? Bgp.BgpReport.SweepJson(model, results) : Bgp.BgpReport.SweepText(model, results));
+                return ExitClean;
+            }
+
+            var outcome = baseline;
+            Bgp.WhatIfReport? report = null;
+            if (failures.Count > 0)
+            {
+                Bgp.BgpScenario scenario;
+                try
+                {
+                    scenario = Bgp.BgpScenario.Resolve(model, failures);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException("--fail: " + e.Message);
+                }
+
+                report = Bgp.WhatIfReport.Run(baseline, scenario);
+                outcome = report.After;
+            }
+
+            if (fmt == "frr-json")
+            {
+                var files = Bgp.BgpReport.FrrJsonFiles(outcome, selection);
+                if (p.GetValue(output) is not string dir)
+                {
+                    if (files.Count != 1)
+                    {
+                        throw new UsageException($"--format frr-json selects {files.Count} tables; give -o DIR, or one --device and one --family to print it");
+                    }
+
+                    Emit(stdout, null, files[0].Content);
+                    return ExitClean;
+                }
+
+                AtomicDirectory.Replace(dir, files);
+                stderr.WriteLine($"dcnet: wrote {files.Count} files to {dir}");
+                return ExitClean;
+            }
+
+            if (fmt == "json")
+            {
+                // Every table of a large fabric runs to hundreds of megabytes: stream it rather than build one string.
+                var writer = report is null ? Bgp.BgpReport.JsonWriter(outcome, selection) : Bgp.BgpReport.WhatIfJsonWriter(report, selection);
+                if (p.GetValue(output) is string file && file != "-")
+                {
+                    AtomicFile.Write(file, s => Reporting.JsonOutput.Write(s, writer));
+                }
+                else
+                {
+                    using var stream = new TextWriterStream(stdout);
+                    Reporting.JsonOutput.Write(stream, writer);
+                }
+
+                return ExitClean;
+            }
+
+            Emit(stdout, p.GetValue(output), report is null ? Bgp.BgpReport.Text(outcome, selection) : Bgp.BgpReport.WhatIfText(report, selection));
             return ExitClean;
         });
         return cmd;

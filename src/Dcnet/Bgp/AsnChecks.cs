@@ -16,9 +16,25 @@ public sealed class AsnChecks : ICheck
 
     public IReadOnlyList<Rule> Rules => [DuplicateAsn];
 
+    /// <summary>The first prefix <paramref name="receiver"/> drops because it comes from <paramref name="origin"/>, which shares its AS.</summary>
+    private static string Dropped(BgpModel model, Switch receiver, Switch origin)
+    {
+        var r = model.Find(receiver.Name);
+        var o = model.Find(origin.Name);
+        if (r is null || o is null)
+        {
+            return "";
+        }
+
+        var lost = o.Networks(IpFamily.Ipv4).Concat(o.Networks(IpFamily.Ipv6)).Where(p => !r.Originates(p)).ToList();
+        return lost.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $" (the AS path of {origin.Name}'s {lost[0]} holds AS {origin.Asn}, so {receiver.Name} drops it{(lost.Count > 1 ? $", and {lost.Count - 1} more" : "")})");
+    }
+
     public IEnumerable<Finding> Run(Network network)
     {
         var plan = network.Design.Fabric.Asn;
+        var model = BgpModel.Of(network);
         if (plan.LeafScheme == LeafAsScheme.PerLeaf)
         {
             foreach (var g in network.Leaves.GroupBy(l => l.Asn).Where(g => g.Count() > 1))
@@ -30,7 +46,7 @@ public sealed class AsnChecks : ICheck
                     {
                         Rule = DuplicateAsn,
                         Severity = Severity.Error,
-                        Message = string.Create(CultureInfo.InvariantCulture, $"{leaves[i].Name} has AS {g.Key}, already used by {leaves[0].Name}; with leaf-scheme per-leaf and no allowas-in each drops the other's prefixes"),
+                        Message = string.Create(CultureInfo.InvariantCulture, $"{leaves[i].Name} has AS {g.Key}, already used by {leaves[0].Name}; with leaf-scheme per-leaf and no allowas-in each drops the other's prefixes") + Dropped(model, leaves[i], leaves[0]),
                         Objects = leaves.Select(l => l.Name).ToList(),
                         Location = plan.LocationOf(string.Create(CultureInfo.InvariantCulture, $"leaves[{leaves[i].Index}]")),
                     };

@@ -13,6 +13,7 @@ public static class CheckRegistry
         new PathMtu.MtuChecks(),
         new Bgp.AsnChecks(),
         new Bonding.BondChecks(),
+        new Bgp.SessionChecks(),
     ]);
 
     public static IReadOnlyList<ICheck> Checks => LazyChecks.Value;

@@ -96,10 +96,10 @@ public enum OverlayType
 /// <summary>A BGP timer profile.</summary>
 public enum BgpProfile
 {
-    [Token("datacenter"), Doc("FRR 'frr defaults datacenter': keepalive 3 s, hold 9 s, MRAI 0.")]
+    [Token("datacenter"), Doc("FRR 'frr defaults datacenter': keepalive 3 s, hold 9 s, connect retry 10 s, deterministic-med; MRAI 0.")]
     Datacenter,
 
-    [Token("traditional"), Doc("RFC 4271 defaults: keepalive 60 s, hold 180 s, eBGP MRAI 30 s.")]
+    [Token("traditional"), Doc("FRR 'frr defaults traditional' (RFC 4271 timers): keepalive 60 s, hold 180 s, connect retry 120 s. FRR 8.4 keeps MRAI 0 here too.")]
     Traditional,
 }
 

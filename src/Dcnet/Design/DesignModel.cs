@@ -151,6 +151,9 @@ public sealed record BgpDesign : DesignNode
 
     [Key("maximum-paths"), Doc("Most ECMP paths installed."), Range(1, 256)]
     public int MaximumPaths { get; init; } = 64;
+
+    [Key("compare-routerid"), Doc("Break ties between equal eBGP paths by the lower router id instead of keeping the oldest ('bgp bestpath compare-routerid'), so the fabric's best paths depend on its configuration, not on the order sessions came up.")]
+    public bool CompareRouterId { get; init; } = true;
 }
 
 /// <summary>BFD timers.</summary>
@@ -499,6 +502,18 @@ public sealed record LoadBalancerDesign : DesignNode
 
     [Key("endpoints-per-service"), Doc("Nodes hosting each service's endpoints; those announce its VIP."), Range(1, 64)]
     public int EndpointsPerService { get; init; } = 2;
+
+    [Key("peer-network"), Doc("Host network the speakers peer from: each speaker peers with every leaf it is attached to, at the leaf's own address on this network. Default: the network with role management.")]
+    public string? PeerNetwork { get; init; }
+
+    [Key("peer-asn"), Doc("The AS the speakers expect their leaves to have (one MetalLB BGPPeer peerASN for all). Default: each leaf's own AS.")]
+    public Asn? PeerAsn { get; init; }
+
+    [Key("hold-time"), Doc("Hold time the speakers propose (MetalLB BGPPeer holdTime). Default: the fabric's BGP profile.")]
+    public TimeSpan? HoldTime { get; init; }
+
+    [Key("keepalive-time"), Doc("Keepalive interval of the speakers (MetalLB BGPPeer keepaliveTime). Default: the fabric's BGP profile.")]
+    public TimeSpan? KeepaliveTime { get; init; }
 }
 
 /// <summary>A VIP pool.</summary>

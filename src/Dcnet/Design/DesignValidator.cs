@@ -57,7 +57,8 @@ internal sealed class DesignValidator
         Overlay(networks);
         Workloads(networks);
         Policy();
-        LoadBalancer();
+        Bgp();
+        LoadBalancer(networks);
         TrafficProfile();
     }
 
@@ -72,6 +73,15 @@ internal sealed class DesignValidator
         if (ns.PeerIpv6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
         {
             Error(ns.LocationOf("peer-ipv6"), $"'peer-ipv6' is {ns.PeerIpv6}, not an IPv6 address", "an IPv6 address such as 2001:db8::10");
+        }
+    }
+
+    private void Bgp()
+    {
+        var bfd = d.Fabric.Bgp.Bfd;
+        if (bfd.Interval < TimeSpan.FromMilliseconds(10) || bfd.Interval > TimeSpan.FromMilliseconds(60000) || bfd.Interval.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            Error(bfd.LocationOf("interval"), $"BFD interval {DurationText.Format(bfd.Interval)} is outside what FRR accepts", "whole milliseconds from 10ms to 60s (bfdd receive-interval/transmit-interval 10-60000)");
         }
     }
 
@@ -544,11 +554,37 @@ internal sealed class DesignValidator
         Undefined(r.LocationOf(key), value, "group", names, "a group name, a glob, '*' or 'external'");
     }
 
-    private void LoadBalancer()
+    private void LoadBalancer(Dictionary<string, NetworkDesign> networks)
     {
         if (d.LoadBalancer is not { } lb)
         {
             return;
+        }
+
+        if (lb.PeerNetwork is string peer)
+        {
+            if (!networks.TryGetValue(peer, out var n))
+            {
+                Undefined(lb.LocationOf("peer-network"), peer, "network", networks.Keys, "a host network name");
+            }
+            else if (n.Kind != NetworkKind.HostVlan)
+            {
+                Error(lb.LocationOf("peer-network"), $"network '{peer}' is a {Token(n.Kind)} network; speakers peer from a host interface", "a host-vlan network");
+            }
+        }
+
+        if (lb.HoldTime is { } hold && (hold < TimeSpan.Zero || hold > TimeSpan.FromSeconds(65535) || hold.Ticks % TimeSpan.TicksPerSecond != 0))
+        {
+            Error(lb.LocationOf("hold-time"), $"hold-time {DurationText.Format(hold)} is not a whole number of seconds from 0 to 65535", "whole seconds, such as 9s or 90s (RFC 4271 carries seconds)");
+        }
+        else if (lb.HoldTime is { } h && h > TimeSpan.Zero && h < TimeSpan.FromSeconds(3))
+        {
+            Error(lb.LocationOf("hold-time"), $"hold-time {DurationText.Format(h)} is refused by every BGP speaker (RFC 4271 §4.2: the hold time is 0 or at least 3 seconds)", "0s (no keepalives) or 3s and more");
+        }
+
+        if (lb.KeepaliveTime is { } ka && (ka < TimeSpan.Zero || ka > TimeSpan.FromSeconds(65535) || ka.Ticks % TimeSpan.TicksPerSecond != 0))
+        {
+            Error(lb.LocationOf("keepalive-time"), $"keepalive-time {DurationText.Format(ka)} is not a whole number of seconds from 0 to 65535", "whole seconds, such as 3s or 30s");
         }
 
         var names = new Dictionary<string, VipPoolDesign>(StringComparer.Ordinal);

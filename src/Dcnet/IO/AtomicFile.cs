@@ -39,6 +39,30 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Streams the content into the temporary file (for outputs too large to hold in memory), then renames it.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        string temp = TempPathFor(full);
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, FileOptions.None))
+            {
+                write(fs);
+                fs.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
     /// <summary>A unique temporary name beside <paramref name="fullPath"/>: hidden, marked, with the process id.</summary>
     public static string TempPathFor(string fullPath)
     {

@@ -66,7 +66,7 @@ public class FoundationChecksTests
     {
         string yaml = Designs.Minimal.Replace("platform: linux", "platform: linux\nfabric:\n  leaves: 3\n  asn: { leaves: [65001, 65002, 65001] }", StringComparison.Ordinal);
         var f = Assert.Single(Check(yaml), x => x.Id == "BGP001");
-        Assert.Equal("leaf-03 has AS 65001, already used by leaf-01; with leaf-scheme per-leaf and no allowas-in each drops the other's prefixes", f.Message);
+        Assert.Equal("leaf-03 has AS 65001, already used by leaf-01; with leaf-scheme per-leaf and no allowas-in each drops the other's prefixes (the AS path of leaf-01's 10.0.0.0/24 holds AS 65001, so leaf-03 drops it, and 1 more)", f.Message);
         Assert.Equal("d.yaml:5:33", f.Location.ToString());
     }
 

@@ -3,7 +3,7 @@ using Dcnet.Tests.Support;
 namespace Dcnet.Tests.Cli;
 
 /// <summary>
-/// The same design gives byte-identical check --json, SARIF, show --json and rendered files: twice, with the server
+/// The same design gives byte-identical check --json, SARIF, show --json, bgp tables and what-ifs and rendered files: twice, with the server
 /// GC, without tiered compilation, under German-Swiss and Turkish locales (decimal commas, dotless i) and in another
 /// time zone.
 /// </summary>
@@ -32,12 +32,22 @@ public class DeterminismTests
             result[design + " show"] = CliProcess.Run(env, "show", design).Out;
             result[design + " bonds --json"] = CliProcess.Run(env, "bonds", design, "--json").Out;
             result[design + " bonds"] = CliProcess.Run(env, "bonds", design).Out;
+            result[design + " bgp"] = CliProcess.Run(env, "bgp", design).Out;
+            result[design + " bgp --json"] = CliProcess.Run(env, "bgp", design, "--json").Out;
+            result[design + " bgp --fail --json"] = CliProcess.Run(env, "bgp", design, "--fail", "link:spine-01/leaf-01", "--fail", "node:worker-002", "--json").Out;
             using var tmp = new TempDir();
             string dir = Path.Combine(tmp.Path, "out");
             Assert.Equal(0, CliProcess.Run(env, "render", design, "--target", "linux", "-o", dir).Code);
             foreach (var (file, content) in CliProcess.Snapshot(dir))
             {
                 result[design + " render linux " + file] = content;
+            }
+
+            string frr = Path.Combine(tmp.Path, "frr");
+            Assert.Equal(0, CliProcess.Run(env, "render", design, "--target", "frr", "-o", frr).Code);
+            foreach (var (file, content) in CliProcess.Snapshot(frr))
+            {
+                result[design + " render frr " + file] = content;
             }
         }
 
