@@ -11,6 +11,7 @@ public static class CheckRegistry
         new FabricChecks(),
         new Vlans.VlanChecks(),
         new Bgp.AsnChecks(),
+        new Sdn.SdnChecks(),
     ]);
 
     public static IReadOnlyList<ICheck> Checks => LazyChecks.Value;

@@ -22,6 +22,7 @@ public static class RenderRegistry
     public static IReadOnlyList<IRenderer> Renderers { get; } =
     [
         new Linux.LinuxRenderer(),
+        new Ovn.OvnRenderer(),
     ];
 
     public static IRenderer? Find(string target) => Renderers.FirstOrDefault(r => r.Target == target);
