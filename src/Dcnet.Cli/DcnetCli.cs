@@ -225,12 +225,13 @@ public static class DcnetCli
         var spines = new Option<int>("--spines") { Description = "Number of spines.", DefaultValueFactory = _ => defaults.Spines };
         var leaves = new Option<int>("--leaves") { Description = "Number of leaves (default: one per 20 hosts, even)." };
         var groups = new Option<int>("--groups") { Description = "Number of app groups.", DefaultValueFactory = _ => defaults.Groups };
+        var rules = new Option<int>("--rules") { Description = "Explicit segmentation rules to generate (a deterministic mix), for audits at scale.", DefaultValueFactory = _ => 0 };
         var platform = new Option<string>("--platform") { Description = "ove, azure-local, esc, vmware or linux.", DefaultValueFactory = _ => "ove" };
         platform.AcceptOnlyFromAmong("ove", "azure-local", "esc", "vmware", "linux");
         var dualStack = new Option<bool>("--dual-stack") { Description = "Give every network and the fabric IPv6 as well." };
         var schema = new Option<string>("--schema") { Description = "What the yaml-language-server $schema line points at.", DefaultValueFactory = _ => defaults.SchemaReference };
         var output = OutputOption();
-        var cmd = new Command("init", "Write a valid design from a few numbers (to standard output, or -o FILE).") { name, vms, hosts, spines, leaves, groups, platform, dualStack, schema, output };
+        var cmd = new Command("init", "Write a valid design from a few numbers (to standard output, or -o FILE).") { name, vms, hosts, spines, leaves, groups, rules, platform, dualStack, schema, output };
         cmd.SetAction(p =>
         {
             var options = new GeneratorOptions
@@ -241,6 +242,7 @@ public static class DcnetCli
                 Spines = p.GetValue(spines),
                 Leaves = p.GetValue(leaves),
                 Groups = p.GetValue(groups),
+                Rules = p.GetValue(rules),
                 Platform = Tokens.TryParse<Platform>(p.GetValue(platform)!, out var pl) ? pl : Platform.Ove,
                 DualStack = p.GetValue(dualStack),
                 SchemaReference = p.GetValue(schema)!,

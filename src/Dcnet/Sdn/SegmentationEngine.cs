@@ -83,6 +83,7 @@ internal sealed class SegmentationEngine
     private readonly (int Switch, bool Addressed)[][][] groupNetworks;   // [family][group] -> networks in slot order
     private readonly AclInfo[] acls;
     private readonly Dictionary<(int, AclDirection, int), int[]> stageCandidates = [];
+    private readonly Dictionary<(int, AclDirection), (int[] Common, Dictionary<int, int[]> ByGroup)> stageIndex = [];
     private readonly RuleInfo[] rules;
     private readonly List<int>[] rulesByDestination;
     private readonly List<(int Acl, TrafficSpace Space)> decisions = [];
@@ -566,19 +567,58 @@ internal sealed class SegmentationEngine
     private int[] Candidates(StageDesc st)
     {
         var key = (st.Switch, st.Direction, st.PortClass);
-        if (!stageCandidates.TryGetValue(key, out var list))
+        if (stageCandidates.TryGetValue(key, out var list))
         {
-            var field = st.Direction == AclDirection.FromLport ? AclPortField.Inport : AclPortField.Outport;
-            int portClass = st.PortClass;
-            list = ev.InstalledIndexes(st.Switch, st.Direction).Where(i =>
-            {
-                var m = model.Acls[i].Match;
-                return m.PortField == AclPortField.None
-                    || (m.PortField == field ? portClass >= 0 && model.PortGroups[m.PortGroup].Groups.Any(x => x.Index == portClass) : field == AclPortField.Outport);
-            }).ToArray();
-            stageCandidates[key] = list;
+            return list;
         }
 
+        // Per switch and direction, once: the ACLs every port class sees (no port test, or an inport test in egress) and
+        // those of each group's port groups; a stage's list is the two merged in priority order.
+        var index = (st.Switch, st.Direction);
+        if (!stageIndex.TryGetValue(index, out var idx))
+        {
+            var field = st.Direction == AclDirection.FromLport ? AclPortField.Inport : AclPortField.Outport;
+            var common = new List<int>();
+            var byGroup = new Dictionary<int, List<int>>();
+            foreach (int i in ev.InstalledIndexes(st.Switch, st.Direction))
+            {
+                var m = model.Acls[i].Match;
+                if (m.PortField == AclPortField.None || (m.PortField != field && field == AclPortField.Outport))
+                {
+                    common.Add(i);
+                }
+                else if (m.PortField == field)
+                {
+                    foreach (var gr in model.PortGroups[m.PortGroup].Groups)
+                    {
+                        if (!byGroup.TryGetValue(gr.Index, out var l))
+                        {
+                            byGroup[gr.Index] = l = [];
+                        }
+
+                        l.Add(i);
+                    }
+                }
+            }
+
+            idx = (common.ToArray(), byGroup.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()));
+            stageIndex[index] = idx;
+        }
+
+        if (st.PortClass < 0 || !idx.ByGroup.TryGetValue(st.PortClass, out var own))
+        {
+            list = idx.Common;
+        }
+        else if (idx.Common.Length == 0)
+        {
+            list = own;
+        }
+        else
+        {
+            list = [.. idx.Common.Concat(own).OrderByDescending(i => model.Acls[i].Priority).ThenBy(i => i)];
+        }
+
+        stageCandidates[key] = list;
         return list;
     }
 
@@ -784,27 +824,39 @@ internal sealed class SegmentationEngine
         }
         else
         {
-            // A rule naming one family only is the usual cause.
-            Intent(s, d, IpFamily.Ipv4, out _);
-            var decided = intentDecisions.Select(x => x.Rule).ToList();
-            Intent(s, d, IpFamily.Ipv6, out _);
-            decided.AddRange(intentDecisions.Select(x => x.Rule));
-            int rule = decided.Where(i => rules[i].Families.Count == 1).DefaultIfEmpty(-1).Min();
-            if (rule >= 0)
+            // A rule naming one family only is the usual cause: each one gets the part of the difference it decided.
+            var rest = diff;
+            foreach (var fam in new[] { IpFamily.Ipv4, IpFamily.Ipv6 })
             {
-                key = "asym:rule:" + rule.ToString(CultureInfo.InvariantCulture);
-                var only = rules[rule].Families[0];
-                causes.TryAdd(key, (SdnChecks.Asymmetry, rules[rule].Design.LocationOf("families"),
-                    $"rule '{RuleLabel(rule)}' (policy.rules[{rule}]) names {Fam(only)} only, so the same traffic gets another verdict over {Fam(only == IpFamily.Ipv4 ? IpFamily.Ipv6 : IpFamily.Ipv4)}",
-                    "List both families in the rule (or leave out 'families': both is the default), unless the difference is meant."));
+                Intent(s, d, fam, out _);
+                foreach (var (rule, space) in intentDecisions)
+                {
+                    var part = space.Intersect(rest);
+                    if (rules[rule].Families.Count != 1 || part.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    string rk = "asym:rule:" + rule.ToString(CultureInfo.InvariantCulture);
+                    var only = rules[rule].Families[0];
+                    causes.TryAdd(rk, (SdnChecks.Asymmetry, rules[rule].Design.LocationOf("families"),
+                        $"rule '{RuleLabel(rule)}' (policy.rules[{rule}]) names {Fam(only)} only, so the same traffic gets another verdict over {Fam(only == IpFamily.Ipv4 ? IpFamily.Ipv6 : IpFamily.Ipv4)}",
+                        "List both families in the rule (or leave out 'families': both is the default), unless the difference is meant."));
+                    Note(asymmetries, rk, Pair(s, d), part, weight);
+                    rest = rest.Except(part);
+                }
             }
-            else
+
+            if (rest.IsEmpty)
             {
-                key = "asym:other";
-                causes.TryAdd(key, (SdnChecks.Asymmetry, net.Design.Policy.Location,
-                    "IPv4 and IPv6 reach different things (the networks differ in routing or addressing per family)",
-                    "Give every VM network both families and the same routing for both."));
+                return;
             }
+
+            diff = rest;
+            key = "asym:other";
+            causes.TryAdd(key, (SdnChecks.Asymmetry, net.Design.Policy.Location,
+                "IPv4 and IPv6 reach different things (the networks differ in routing or addressing per family)",
+                "Give every VM network both families and the same routing for both."));
         }
 
         Note(asymmetries, key, Pair(s, d), diff, weight);
