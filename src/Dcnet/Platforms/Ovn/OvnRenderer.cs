@@ -57,7 +57,8 @@ public sealed class OvnRenderer : IRenderer
                 }
             }
 
-            sb.Append('\n');
+            // 'create' prints the new row's UUID; thousands of them are noise.
+            sb.Append(" \\\n  >/dev/null\n");
         }
 
         sb.Append("\n[ \"${DCNET_OVN_WAIT:-sb}\" = none ] || ovn-nbctl --wait=sb sync\n");
@@ -70,6 +71,11 @@ public sealed class OvnRenderer : IRenderer
         var units = new List<List<string>>();
         void U(params string[] args) => units.Add([.. args]);
         string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+        if (model.DefaultAclDrop)
+        {
+            U("set", "NB_Global", ".", "options:default_acl_drop=true");
+        }
 
         foreach (var ls in model.Switches)
         {
