@@ -6,6 +6,7 @@ using Dcnet.Interop.Tests.Support;
 using Dcnet.Platforms.Ovn;
 using Dcnet.Sdn;
 using Dcnet.Topology;
+using Network = Dcnet.Topology.Network;
 
 namespace Dcnet.Interop.Tests.Sdn;
 
@@ -29,13 +30,53 @@ public class OvnTraceInteropTests(ITestOutputHelper output)
 
     private sealed record Flow(string Label, AclPacket Packet, AclEvaluation Evaluation, bool Reply);
 
-    [Fact]
-    public void Ovn_trace_agrees_with_dcnet_on_every_pair_probe_family_and_reply()
+    /// <summary>The model as dcnet renders it, and variants with the other ACL semantics OVN has: plain allow (no switch
+    /// is stateful, so replies face the ACLs), allow-stateless, and NB_Global default_acl_drop.</summary>
+    public static TheoryData<string> Variants() => new("as-rendered", "allow", "allow-stateless", "default-acl-drop");
+
+    private static LogicalNetwork Variant(Network network, string variant)
+    {
+        var model = LogicalNetworkBuilder.Build(network);
+        if (variant == "as-rendered")
+        {
+            return model;
+        }
+
+        var acls = model.Acls.Select(a => new Acl
+        {
+            Index = a.Index,
+            Name = a.Name,
+            Owner = a.Owner,
+            Direction = a.Direction,
+            Priority = a.Priority,
+            Match = a.Match,
+            Action = variant switch
+            {
+                "allow" when a.Action == AclAction.AllowRelated => AclAction.Allow,
+                "allow-stateless" when a.Action == AclAction.AllowRelated && a.Origin.Purpose == AclPurpose.Rule => AclAction.AllowStateless,
+                _ => a.Action,
+            },
+            Origin = a.Origin,
+            MatchText = a.MatchText,
+        }).ToList();
+        model.Acls = acls;
+        foreach (var pg in model.PortGroups)
+        {
+            pg.Acls = pg.Acls.Select(a => acls[a.Index]).ToList();
+        }
+
+        model.DefaultAclDrop = variant == "default-acl-drop";
+        return model;
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Ovn_trace_agrees_with_dcnet_on_every_pair_probe_family_and_reply(string variant)
     {
         var network = Resolver.Resolve(DesignLoader.Load(Fixture, "ovn-interop.yaml"));
-        var model = LogicalNetworkBuilder.Build(network);
+        var model = Variant(network, variant);
         var ev = new AclEvaluator(model);
-        using var ovn = new OvnLab(nameof(Ovn_trace_agrees_with_dcnet_on_every_pair_probe_family_and_reply));
+        using var ovn = new OvnLab(nameof(Ovn_trace_agrees_with_dcnet_on_every_pair_probe_family_and_reply) + "-" + variant);
 
         string script = ovn.Path("ovn-nb.sh");
         File.WriteAllText(script, OvnRenderer.Script(model));
@@ -44,10 +85,23 @@ public class OvnTraceInteropTests(ITestOutputHelper output)
         LearnFabricGatewayMac(ovn, model);
 
         var flows = Flows(model, ev);
-        Assert.Contains(flows, f => f.Reply && f.Evaluation.Delivered);
-        Assert.Contains(flows, f => f.Evaluation.Outcome == AclOutcome.Rejected);
-        Assert.Contains(flows, f => f.Evaluation.Path == PathKind.ViaFabric && f.Evaluation.SourceNatted);
-        Assert.Contains(flows, f => !f.Reply && Enumerable.Range(0, f.Evaluation.StageCount).Any(i => f.Evaluation.Stage(i) is { Decision: StageDecision.Acl, Direction: AclDirection.FromLport }));
+        if (variant != "default-acl-drop")
+        {
+            Assert.Contains(flows, f => f.Reply && f.Evaluation.Delivered);
+            Assert.Contains(flows, f => f.Evaluation.Outcome == AclOutcome.Rejected);
+            Assert.Contains(flows, f => f.Evaluation.Path == PathKind.ViaFabric && f.Evaluation.SourceNatted && f.Evaluation.Delivered);
+            Assert.Contains(flows, f => !f.Reply && Enumerable.Range(0, f.Evaluation.StageCount).Any(i => f.Evaluation.Stage(i) is { Decision: StageDecision.Acl, Direction: AclDirection.FromLport }));
+        }
+
+        if (variant == "allow")
+        {
+            Assert.Contains(flows, f => f.Reply && f.Evaluation.Outcome == AclOutcome.Dropped);
+        }
+
+        if (variant == "default-acl-drop")
+        {
+            Assert.Contains(flows, f => f.Evaluation.Deciding is { Decision: StageDecision.DefaultDrop });
+        }
 
         using var forward = ovn.TraceDaemon("trace-new", "new", 20_000);
         using var replies = ovn.TraceDaemon("trace-rpl", "est,rpl", 20_000);
@@ -91,7 +145,7 @@ public class OvnTraceInteropTests(ITestOutputHelper output)
 
         double dcnetUs = clock.Elapsed.TotalMilliseconds * 1000 / evaluated;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ovn-interop: {model.Ports.Count} ports, {model.Acls.Count} ACLs loaded in {load.TotalMilliseconds:0} ms; {flows.Count} flows ({flows.Count(f => f.Reply)} replies) in {runs} ovn-trace runs; daemon {daemonMs:0.00} ms/trace, one-shot {oneShotMs:0.0} ms/trace, dcnet {dcnetUs:0.000} us/packet; {failures.Count} disagreements"));
+            $"ovn-interop {variant}: {model.Ports.Count} ports, {model.Acls.Count} ACLs loaded in {load.TotalMilliseconds:0} ms; {flows.Count} flows ({flows.Count(f => f.Reply)} replies) in {runs} ovn-trace runs; daemon {daemonMs:0.00} ms/trace, one-shot {oneShotMs:0.0} ms/trace, dcnet {dcnetUs:0.000} us/packet; {failures.Count} disagreements"));
         Assert.True(failures.Count == 0, $"{failures.Count} of {runs} ovn-trace runs disagree with dcnet:\n\n" + string.Join("\n\n", failures.Take(8)));
     }
 
