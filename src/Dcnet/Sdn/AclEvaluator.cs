@@ -127,21 +127,28 @@ public sealed class AclEvaluator
         }
 
         // Per port, the candidates of each stage keyed on it: ACLs without a port test, and those whose port group holds it.
-        // Ports of one switch with the same memberships (every VM of a group) share their lists.
-        var shared = new Dictionary<string, (int[] In, int[] Out)>(StringComparer.Ordinal);
+        // Ports of one switch with the same memberships (every VM of a group) share their lists, one per family, so a
+        // packet never looks at the other family's ACLs.
+        var shared = new Dictionary<string, int[][]>(StringComparer.Ordinal);
         foreach (var p in model.Ports)
         {
             var sw = result[p.Switch.Index];
             string key = string.Create(CultureInfo.InvariantCulture, $"{p.Switch.Index}/{(int)p.Type}/{string.Join(',', p.PortGroups)}");
             if (!shared.TryGetValue(key, out var lists))
             {
-                lists = (sw.Ingress.Where(i => Candidate(acls[i], AclPortField.Inport, p.Index)).ToArray(),
-                         sw.Egress.Where(i => Candidate(acls[i], AclPortField.Outport, p.Index)).ToArray());
+                int[] ingress = sw.Ingress.Where(i => Candidate(acls[i], AclPortField.Inport, p.Index)).ToArray();
+                int[] egress = sw.Egress.Where(i => Candidate(acls[i], AclPortField.Outport, p.Index)).ToArray();
+                lists =
+                [
+                    ingress.Where(i => model.Acls[i].Match.Admits(IpFamily.Ipv4)).ToArray(),
+                    ingress.Where(i => model.Acls[i].Match.Admits(IpFamily.Ipv6)).ToArray(),
+                    egress.Where(i => model.Acls[i].Match.Admits(IpFamily.Ipv4)).ToArray(),
+                    egress.Where(i => model.Acls[i].Match.Admits(IpFamily.Ipv6)).ToArray(),
+                ];
                 shared[key] = lists;
             }
 
-            ports[p.Index].IngressCandidates = lists.In;
-            ports[p.Index].EgressCandidates = lists.Out;
+            ports[p.Index].Candidates = lists;
         }
 
         var g = model.Router?.GatewayPort;
@@ -519,7 +526,7 @@ public sealed class AclEvaluator
     {
         ref readonly var info = ref switches[sw];
         bool ingress = direction == AclDirection.FromLport;
-        int[] candidates = ingress ? ports[stagePort].IngressCandidates : ports[stagePort].EgressCandidates;
+        int[] candidates = ports[stagePort].Candidates[(ingress ? 0 : 2) + (int)ctx.Packet.Family];
 
         // On a switch without stateful ACLs, ls_out_pre_lb clears conntrack toward router and localnet ports (northd.c
         // skip_port_from_conntrack: "ct_clear; next;").
@@ -701,8 +708,8 @@ public sealed class AclEvaluator
         public UInt128 V4;
         public UInt128 V6;
         public bool PortSecurity;
-        public int[] IngressCandidates;
-        public int[] EgressCandidates;
+        /// <summary>Ingress IPv4, ingress IPv6, egress IPv4, egress IPv6.</summary>
+        public int[][] Candidates;
     }
 
     private sealed class SwitchInfo
