@@ -47,6 +47,36 @@ public static class LogicalNetworkBuilder
         return b.Finish();
     }
 
+    /// <summary>
+    /// The logical network of <paramref name="network"/> with every ACL's action chosen by <paramref name="action"/> and
+    /// NB_Global default_acl_drop set as given: the same ACLs as another platform default would render them (plain
+    /// allow, allow-stateless). Tests prove the evaluator's semantics for those against ovn-trace.
+    /// </summary>
+    internal static LogicalNetwork WithActions(Network network, Func<Acl, AclAction> action, bool defaultAclDrop = false)
+    {
+        var model = Build(network);
+        var acls = model.Acls.Select(a => new Acl
+        {
+            Index = a.Index,
+            Name = a.Name,
+            Owner = a.Owner,
+            Direction = a.Direction,
+            Priority = a.Priority,
+            Match = a.Match,
+            Action = action(a),
+            Origin = a.Origin,
+            MatchText = a.MatchText,
+        }).ToList();
+        model.Acls = acls;
+        foreach (var pg in model.PortGroups)
+        {
+            pg.Acls = pg.Acls.Select(a => acls[a.Index]).ToList();
+        }
+
+        model.DefaultAclDrop = defaultAclDrop;
+        return model;
+    }
+
     /// <summary>The sides of a rule: app groups, every group ('*') or the outside ('external').</summary>
     internal readonly record struct Endpoints(bool External, bool Every, IReadOnlyList<AppGroup> Groups)
     {

@@ -34,40 +34,14 @@ public class OvnTraceInteropTests(ITestOutputHelper output)
     /// is stateful, so replies face the ACLs), allow-stateless, and NB_Global default_acl_drop.</summary>
     public static TheoryData<string> Variants() => new("as-rendered", "allow", "allow-stateless", "default-acl-drop");
 
-    private static LogicalNetwork Variant(Network network, string variant)
-    {
-        var model = LogicalNetworkBuilder.Build(network);
-        if (variant == "as-rendered")
+    private static LogicalNetwork Variant(Network network, string variant) => variant == "as-rendered"
+        ? LogicalNetworkBuilder.Build(network)
+        : LogicalNetworkBuilder.WithActions(network, a => variant switch
         {
-            return model;
-        }
-
-        var acls = model.Acls.Select(a => new Acl
-        {
-            Index = a.Index,
-            Name = a.Name,
-            Owner = a.Owner,
-            Direction = a.Direction,
-            Priority = a.Priority,
-            Match = a.Match,
-            Action = variant switch
-            {
-                "allow" when a.Action == AclAction.AllowRelated => AclAction.Allow,
-                "allow-stateless" when a.Action == AclAction.AllowRelated && a.Origin.Purpose == AclPurpose.Rule => AclAction.AllowStateless,
-                _ => a.Action,
-            },
-            Origin = a.Origin,
-            MatchText = a.MatchText,
-        }).ToList();
-        model.Acls = acls;
-        foreach (var pg in model.PortGroups)
-        {
-            pg.Acls = pg.Acls.Select(a => acls[a.Index]).ToList();
-        }
-
-        model.DefaultAclDrop = variant == "default-acl-drop";
-        return model;
-    }
+            "allow" when a.Action == AclAction.AllowRelated => AclAction.Allow,
+            "allow-stateless" when a.Action == AclAction.AllowRelated && a.Origin.Purpose == AclPurpose.Rule => AclAction.AllowStateless,
+            _ => a.Action,
+        }, defaultAclDrop: variant == "default-acl-drop");
 
     [Theory]
     [MemberData(nameof(Variants))]

@@ -37,30 +37,8 @@ internal static class SdnFixtures
         """);
 
     /// <summary>The same model with every ACL's action replaced (how a platform with other defaults would render it).</summary>
-    public static LogicalNetwork WithActions(Network network, Func<Acl, AclAction> action, bool defaultAclDrop = false)
-    {
-        var model = LogicalNetworkBuilder.Build(network);
-        var acls = model.Acls.Select(a => new Acl
-        {
-            Index = a.Index,
-            Name = a.Name,
-            Owner = a.Owner,
-            Direction = a.Direction,
-            Priority = a.Priority,
-            Match = a.Match,
-            Action = action(a),
-            Origin = a.Origin,
-            MatchText = a.MatchText,
-        }).ToList();
-        model.Acls = acls;
-        foreach (var pg in model.PortGroups)
-        {
-            pg.Acls = pg.Acls.Select(a => acls[a.Index]).ToList();
-        }
-
-        model.DefaultAclDrop = defaultAclDrop;
-        return model;
-    }
+    public static LogicalNetwork WithActions(Network network, Func<Acl, AclAction> action, bool defaultAclDrop = false) =>
+        LogicalNetworkBuilder.WithActions(network, action, defaultAclDrop);
 
     public static LogicalSwitchPort Port(LogicalNetwork model, string vm, int nic = 0) => model.VnicPorts[model.Network.FindVm(vm)!.Vnics[nic].Index];
 }
