@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages the tests use: real peers and the tools that drive them.
-packages=(iproute2 iputils-ping tshark qemu-system-x86 frr nftables)
+packages=(iproute2 iputils-ping tshark qemu-system-x86 frr nftables ovn-central openvswitch-common)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Dcnet.Checks;
 using Dcnet.Design;
 using Dcnet.IO;
+using Dcnet.Sdn;
 using Dcnet.Topology;
 
 namespace Dcnet.Cli;
@@ -71,6 +72,8 @@ public static class DcnetCli
         root.Subcommands.Add(TraceCommand(stdout, stderr));
         root.Subcommands.Add(RenderCommand(stderr));
         root.Subcommands.Add(BgpCommand(stdout, stderr));
+        root.Subcommands.Add(SegmentCommand(stdout, stderr));
+        root.Subcommands.Add(AclCommand(stdout));
         root.Subcommands.Add(InitCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(DocsCommand(stdout));
@@ -362,6 +365,74 @@ public static class DcnetCli
         return cmd;
     }
 
+    private static Command SegmentCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var design = DesignArgument();
+        var json = new Option<bool>("--json") { Description = "Print the audit as JSON (every matrix cell with something allowed or intended)." };
+        var matrix = new Option<bool>("--matrix") { Description = "Print every applicable endpoint pair, not only the open ones between different groups." };
+        var failOn = new Option<string>("--fail-on") { Description = "Exit 1 when a finding is at or above this severity: error, warning or info.", DefaultValueFactory = _ => "error" };
+        failOn.AcceptOnlyFromAmong("error", "warning", "info");
+        var output = OutputOption();
+        var cmd = new Command("segment", "Audit micro-segmentation: the OVN ACLs derived from the policy, evaluated with OVN's semantics over every group pair, compared with the intent.") { design, json, matrix, failOn, output };
+        cmd.SetAction(p =>
+        {
+            var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
+            var audit = SegmentationAudit.Of(network);
+            var threshold = failOn.Parse(p.GetValue(failOn)!);
+            Emit(stdout, p.GetValue(output), p.GetValue(json) ? SegmentReport.Json(audit, threshold) : SegmentReport.Text(audit, threshold, p.GetValue(matrix)));
+            stderr.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"dcnet: audited {audit.EndpointCount * audit.EndpointCount:N0} endpoint pairs x 2 families against {audit.Model.Acls.Count:N0} ACLs in {audit.Elapsed.TotalMilliseconds:0} ms"));
+            return SegmentReport.ExitCode(audit, threshold);
+        });
+        return cmd;
+    }
+
+    private static Command AclCommand(TextWriter stdout)
+    {
+        var design = DesignArgument();
+        var from = new Option<string>("--from") { Description = "Source: a VM (vm-web-0001), a vNIC (vm-web-0001/eth1), an IP address or 'external'.", Required = true };
+        var to = new Option<string>("--to") { Description = "Destination, the same kinds as --from.", Required = true };
+        var proto = new Option<string>("--proto") { Description = "tcp, udp, icmp or other (an IP protocol other than those).", DefaultValueFactory = _ => "tcp" };
+        proto.AcceptOnlyFromAmong("tcp", "udp", "icmp", "other");
+        var dport = new Option<int>("--dport") { Description = "TCP/UDP destination port.", DefaultValueFactory = _ => 443 };
+        var sport = new Option<int>("--sport") { Description = "TCP/UDP source port.", DefaultValueFactory = _ => 33333 };
+        var family = new Option<int>("--family") { Description = "4 or 6.", DefaultValueFactory = _ => 4 };
+        family.AcceptOnlyFromAmong("4", "6");
+        var reply = new Option<bool>("--reply") { Description = "Evaluate the reply of the connection (after its first packet), as conntrack sees it." };
+        var json = new Option<bool>("--json") { Description = "Print the decision as JSON." };
+        var output = OutputOption();
+        var cmd = new Command("acl", "Evaluate one packet against the OVN ACLs: every ACL stage on its path, which ACL decided, and why.") { design, from, to, proto, dport, sport, family, reply, json, output };
+        cmd.SetAction(p =>
+        {
+            foreach (var (name, v) in new[] { ("--dport", p.GetValue(dport)), ("--sport", p.GetValue(sport)) })
+            {
+                if (v is < 0 or > 65535)
+                {
+                    throw new UsageException($"{name} {v} is not a port (expected 0 to 65535)");
+                }
+            }
+
+            var network = Resolver.Resolve(DesignLoader.Load(p.GetValue(design)!));
+            var evaluator = new AclEvaluator(LogicalNetworkBuilder.Of(network));
+            var query = new AclQuery(p.GetValue(from)!, p.GetValue(to)!, p.GetValue(family) == 6 ? IpFamily.Ipv6 : IpFamily.Ipv4,
+                p.GetValue(proto) switch { "udp" => TransportClass.Udp, "icmp" => TransportClass.Icmp, "other" => TransportClass.Other, _ => TransportClass.Tcp },
+                p.GetValue(dport), p.GetValue(sport), p.GetValue(reply));
+            AclDecision decision;
+            try
+            {
+                decision = query.Run(evaluator);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            Emit(stdout, p.GetValue(output), p.GetValue(json) ? SegmentReport.AclJson(decision) : SegmentReport.AclText(decision));
+            return ExitClean;
+        });
+        return cmd;
+    }
+
     private static Command InitCommand(TextWriter stdout, TextWriter stderr)
     {
         var defaults = new GeneratorOptions();
@@ -371,12 +442,13 @@ public static class DcnetCli
         var spines = new Option<int>("--spines") { Description = "Number of spines.", DefaultValueFactory = _ => defaults.Spines };
         var leaves = new Option<int>("--leaves") { Description = "Number of leaves (default: one per 20 hosts, even)." };
         var groups = new Option<int>("--groups") { Description = "Number of app groups.", DefaultValueFactory = _ => defaults.Groups };
+        var rules = new Option<int>("--rules") { Description = "Explicit segmentation rules to generate (a deterministic mix), for audits at scale.", DefaultValueFactory = _ => 0 };
         var platform = new Option<string>("--platform") { Description = "ove, azure-local, esc, vmware or linux.", DefaultValueFactory = _ => "ove" };
         platform.AcceptOnlyFromAmong("ove", "azure-local", "esc", "vmware", "linux");
         var dualStack = new Option<bool>("--dual-stack") { Description = "Give every network and the fabric IPv6 as well." };
         var schema = new Option<string>("--schema") { Description = "What the yaml-language-server $schema line points at.", DefaultValueFactory = _ => defaults.SchemaReference };
         var output = OutputOption();
-        var cmd = new Command("init", "Write a valid design from a few numbers (to standard output, or -o FILE).") { name, vms, hosts, spines, leaves, groups, platform, dualStack, schema, output };
+        var cmd = new Command("init", "Write a valid design from a few numbers (to standard output, or -o FILE).") { name, vms, hosts, spines, leaves, groups, rules, platform, dualStack, schema, output };
         cmd.SetAction(p =>
         {
             var options = new GeneratorOptions
@@ -387,6 +459,7 @@ public static class DcnetCli
                 Spines = p.GetValue(spines),
                 Leaves = p.GetValue(leaves),
                 Groups = p.GetValue(groups),
+                Rules = p.GetValue(rules),
                 Platform = Tokens.TryParse<Platform>(p.GetValue(platform)!, out var pl) ? pl : Platform.Ove,
                 DualStack = p.GetValue(dualStack),
                 SchemaReference = p.GetValue(schema)!,

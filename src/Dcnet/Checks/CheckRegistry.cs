@@ -14,6 +14,7 @@ public static class CheckRegistry
         new Bgp.AsnChecks(),
         new Bonding.BondChecks(),
         new Bgp.SessionChecks(),
+        new Sdn.SdnChecks(),
     ]);
 
     public static IReadOnlyList<ICheck> Checks => LazyChecks.Value;

@@ -149,14 +149,17 @@ public enum PlacementPolicy
     Pack,
 }
 
-/// <summary>Allow or deny.</summary>
+/// <summary>Allow, deny or reject.</summary>
 public enum PolicyAction
 {
-    [Token("allow")]
+    [Token("allow"), Doc("Let the traffic through (stateful: replies pass too).")]
     Allow,
 
-    [Token("deny")]
+    [Token("deny"), Doc("Drop silently.")]
     Deny,
+
+    [Token("reject"), Doc("Deny and answer with a TCP RST or an ICMP unreachable, so clients fail fast instead of timing out.")]
+    Reject,
 }
 
 /// <summary>An IP protocol in a policy rule.</summary>

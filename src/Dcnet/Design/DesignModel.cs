@@ -437,7 +437,7 @@ public sealed record PolicyRuleDesign : DesignNode
     [Key("families"), Doc("Address families the rule applies to."), MaxItems(2)]
     public IReadOnlyList<IpFamily> Families { get; init; } = [IpFamily.Ipv4, IpFamily.Ipv6];
 
-    [Key("action"), Doc("Allow or deny.")]
+    [Key("action"), Doc("Allow, deny or reject.")]
     public PolicyAction Action { get; init; } = PolicyAction.Allow;
 }
 

@@ -23,6 +23,7 @@ public static class RenderRegistry
     [
         new Linux.LinuxRenderer(),
         new Frr.FrrRenderer(),
+        new Ovn.OvnRenderer(),
     ];
 
     public static IRenderer? Find(string target) => Renderers.FirstOrDefault(r => r.Target == target);

@@ -139,11 +139,11 @@ public sealed record TraceHop
     public BondChoice? Bond { get; init; }
 
     /// <summary>The ACL that decided, when a segmentation policy applies at this hop.</summary>
-    public AclDecision? Acl { get; init; }
+    public AclHop? Acl { get; init; }
 }
 
-/// <summary>The ACL that decided a packet's fate: stage, priority, direction, match and action.</summary>
-public sealed record AclDecision(string Stage, int Priority, string Direction, string Match, string Action, bool IsDefault);
+/// <summary>The ACL decision at a hop: stage, priority, direction, match and action (IsDefault: no explicit rule decided).</summary>
+public sealed record AclHop(string Stage, int Priority, string Direction, string Match, string Action, bool IsDefault);
 
 /// <summary>The answer to a trace.</summary>
 public sealed record TraceResult

@@ -13,12 +13,20 @@ public interface IBondMemberSelector
     BondChoice Choose(Bond bond, Frame frame);
 }
 
-/// <summary>Decides segmentation verdicts at the vSwitch. The default allows everything; the SDN code supplies OVN's ACL evaluation.</summary>
+/// <summary>Decides segmentation at the vSwitch; the default for a design is OVN's ACL evaluation (<see cref="Sdn.OvnAclVerdicts"/>).</summary>
 public interface IAclEvaluator
 {
-    /// <summary>Null when no policy applies; else the decision and whether the packet passes.</summary>
-    (AclDecision Decision, bool Allowed)? Evaluate(Endpoint source, Endpoint destination, Frame frame, IpFamily family);
+    /// <summary>
+    /// The verdict of the policy for a new connection's first packet, or null when no policy applies to these endpoints.
+    /// </summary>
+    AclVerdict? Evaluate(Endpoint source, Endpoint destination, Frame frame, IpFamily family);
 }
+
+/// <summary>
+/// What the segmentation policy decided: whether the packet passes, the ACL that decided in the ingress (from-lport,
+/// source side) and egress (to-lport, destination side) stages, and which stage dropped it.
+/// </summary>
+public sealed record AclVerdict(bool Allowed, AclHop? Ingress, AclHop? Egress, bool DroppedAtIngress, string Why);
 
 /// <summary>
 /// The hop-by-hop packet walk through the resolved network: VM vNIC, host switch, tunnel endpoint or VLAN trunk, bond
@@ -54,7 +62,7 @@ public sealed class Tracer
         endpoints = new EndpointIndex(network);
         this.latency = latency ?? new LatencyProfile();
         Bonds = bonds ?? new Bonding.LinuxBondMemberSelector();
-        Acls = acls;
+        Acls = acls ?? new Sdn.OvnAclVerdicts(network);
     }
 
     public IBondMemberSelector Bonds { get; }

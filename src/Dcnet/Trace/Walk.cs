@@ -35,6 +35,8 @@ internal sealed class Walk
     private string verdictDetail = "";
     private int fragments = 1;
     private bool unreachable;
+    private AclVerdict? acl;
+    private bool aclEvaluated;
 
     public Walk(Tracer tracer, TraceRequest request, Endpoint source, Endpoint destination)
     {
@@ -175,7 +177,7 @@ internal sealed class Walk
     // ---------------------------------------------------------------- hops and limits
 
     private void Hop(string device, string kind, string iface, Wire.Mtu? mtu, HopAction action, string note, Frame? wire, string latencyKind,
-        Speed? link = null, double metres = 0, EcmpChoice? ecmp = null, BondChoice? bond = null, AclDecision? acl = null)
+        Speed? link = null, double metres = 0, EcmpChoice? ecmp = null, BondChoice? bond = null, AclHop? acl = null)
     {
         visited.Add(device);
         if (verdict is not null)
@@ -344,11 +346,11 @@ internal sealed class Walk
         }
 
         string sw = SwitchName(host, src.Segment!);
-        var acl = AclCheck("ingress");
-        Hop(host.Name, "vswitch", sw, src.Mtu, HopAction.Switch, $"{src.Segment!.Name} ({Kind(src.Segment)}): {(dst.Kind == EndpointKind.Vm && ReferenceEquals(dst.Segment, src.Segment) ? "switched toward " + dst.Mac : "to the gateway " + Describe(inner.Layers[0]))}", inner, "vswitch", acl: acl?.Decision);
-        if (acl is { Allowed: false })
+        var policy = Policy();
+        Hop(host.Name, "vswitch", sw, src.Mtu, HopAction.Switch, $"{src.Segment!.Name} ({Kind(src.Segment)}): {(dst.Kind == EndpointKind.Vm && ReferenceEquals(dst.Segment, src.Segment) ? "switched toward " + dst.Mac : "to the gateway " + Describe(inner.Layers[0]))}", inner, "vswitch", acl: policy?.Ingress);
+        if (policy is { Allowed: false, DroppedAtIngress: true })
         {
-            Deny(acl.Value.Decision, host.Name, sw);
+            Deny(policy, host.Name, sw);
             return;
         }
 
@@ -456,15 +458,24 @@ internal sealed class Walk
         LeafRouteToDestination(border);
     }
 
-    private (AclDecision Decision, bool Allowed)? AclCheck(string stage) =>
-        tracer.Acls?.Evaluate(stage == "ingress" ? src : src, dst, inner, req.Family);
-
-    private void Deny(AclDecision acl, string device, string iface)
+    /// <summary>The policy verdict for this packet, evaluated once on its first vSwitch (OVN evaluates the whole logical path there and on the destination chassis).</summary>
+    private AclVerdict? Policy()
     {
-        string why = acl.IsDefault ? $"dropped by the default rule ({acl.Match})" : $"dropped by ACL priority {I(acl.Priority)} {acl.Direction} '{acl.Match}' ({acl.Action})";
-        Hop(device, "drop", iface, null, HopAction.Drop, why, null, "vswitch", acl: acl);
+        if (!aclEvaluated)
+        {
+            aclEvaluated = true;
+            acl = tracer.Acls?.Evaluate(src, dst, inner, req.Family);
+        }
+
+        return acl;
+    }
+
+    private void Deny(AclVerdict policy, string device, string iface)
+    {
+        var decision = policy.DroppedAtIngress ? policy.Ingress : policy.Egress;
+        Hop(device, "drop", iface, null, HopAction.Drop, policy.Why, null, "vswitch", acl: decision);
         verdict = TraceVerdict.Dropped;
-        verdictDetail = why;
+        verdictDetail = policy.Why;
     }
 
     private void SameSegment(Host host, Segment segment)
@@ -812,11 +823,11 @@ internal sealed class Walk
         }
 
         string sw = SwitchName(host, dst.Segment!);
-        var acl = tracer.Acls?.Evaluate(src, dst, inner, req.Family);
-        Hop(host.Name, "vswitch", sw, dst.Mtu, HopAction.Switch, $"{dst.Segment!.Name}: to {dst.Vnic!.Name}", inner, "vswitch", acl: acl?.Decision);
-        if (acl is { Allowed: false })
+        var policy = Policy();
+        Hop(host.Name, "vswitch", sw, dst.Mtu, HopAction.Switch, $"{dst.Segment!.Name}: to {dst.Vnic!.Name}", inner, "vswitch", acl: policy?.Egress);
+        if (policy is { Allowed: false })
         {
-            Deny(acl.Value.Decision, host.Name, sw);
+            Deny(policy, host.Name, sw);
             return;
         }
 

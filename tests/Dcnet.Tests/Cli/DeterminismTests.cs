@@ -49,6 +49,15 @@ public class DeterminismTests
             {
                 result[design + " render frr " + file] = content;
             }
+
+            result[design + " segment --json"] = CliProcess.Run(env, "segment", design, "--json").Out;
+            result[design + " segment"] = CliProcess.Run(env, "segment", design).Out;
+            string ovn = Path.Combine(tmp.Path, "ovn");
+            Assert.Equal(0, CliProcess.Run(env, "render", design, "--target", "ovn", "-o", ovn).Code);
+            foreach (var (file, content) in CliProcess.Snapshot(ovn))
+            {
+                result[design + " render ovn " + file] = content;
+            }
         }
 
         return result;

@@ -11,17 +11,17 @@ public class TraceTests
     private static readonly Lazy<Tracer> Seed = new(() => new Tracer(Designs.Example("dc-5000.yaml")));
     private static readonly Lazy<Tracer> Pitfalls = new(() => new Tracer(Designs.Example("dc-5000-pitfalls.yaml")));
 
-    private static TraceResult Run(Tracer t, string from, string to, int? size = null, bool df = true, IpFamily family = IpFamily.Ipv4, TraceProtocol proto = TraceProtocol.Tcp) =>
-        t.Trace(new TraceRequest { From = from, To = to, Size = size, DontFragment = df, Family = family, Protocol = proto });
+    private static TraceResult Run(Tracer t, string from, string to, int? size = null, bool df = true, IpFamily family = IpFamily.Ipv4, TraceProtocol proto = TraceProtocol.Tcp, ushort dport = 443) =>
+        t.Trace(new TraceRequest { From = from, To = to, Size = size, DontFragment = df, Family = family, Protocol = proto, DestinationPort = dport });
 
     [Fact]
     public void Seed_question_vlan_100_to_vlan_200_is_routed_by_the_leaf_anycast_gateway_with_symmetric_irb()
     {
-        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007");
+        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007", dport: 5432);
         Assert.Equal(TraceVerdict.Delivered, r.Verdict);
         var actions = r.Hops.Select(h => (h.Device, Tokens.Of(h.Action))).ToList();
         Assert.Contains(("worker-001", "tag"), actions);
-        Assert.Contains(("leaf-01", "route"), actions);
+        Assert.Contains(actions, a => a.Item2 == "route" && a.Device is "leaf-01" or "leaf-02"); // the leaf the bond hash picked
         Assert.Contains(r.Hops, h => h.Action == HopAction.Encap && h.Frame!.Find<VxlanLayer>()?.Vni == Tracer.EvpnL3Vni);
         Assert.Contains(r.Hops, h => h.Kind == "spine" && h.Action == HopAction.Route);
         Assert.Contains(r.Hops, h => h.Ecmp is not null && h.Ecmp.Candidates.Count == 4);
@@ -36,10 +36,10 @@ public class TraceTests
     [Fact]
     public void Seed_trace_text_and_json_are_golden()
     {
-        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007");
+        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007", dport: 5432);
         Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-vlan100-to-vlan200.txt", TraceFormatter.Text(r));
         Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-vlan100-to-vlan200.json", TraceFormatter.Json(r));
-        var overlay = Run(Seed.Value, "vm-app-001-0001", "vm-app-002-0001");
+        var overlay = Run(Seed.Value, "vm-app-002-0001", "vm-app-001-0001"); // rule app-api: app-0* -> app-001 tcp 443
         Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-overlay.txt", TraceFormatter.Text(overlay));
         Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-overlay.json", TraceFormatter.Json(overlay));
     }
@@ -126,10 +126,10 @@ public class TraceTests
     [Fact]
     public void Same_host_vms_on_one_network_are_switched_locally()
     {
-        var n = Seed.Value.Network;
-        var host = n.Hosts.First(h => h.Vms.Count(v => v.Group.Segments[0].Name == "vm-01") >= 2);
-        var pair = host.Vms.Where(v => v.Group.Segments[0].Name == "vm-01").Take(2).ToList();
-        var r = Run(Seed.Value, pair[0].Name, pair[1].Name);
+        var lab = new Tracer(Designs.Example("lab-small.yaml"));
+        var host = lab.Network.Hosts.First(h => h.Vms.GroupBy(v => v.Group).Any(g => g.Count() >= 2));
+        var pair = host.Vms.GroupBy(v => v.Group).First(g => g.Count() >= 2).Take(2).ToList(); // one group: the policy allows it
+        var r = Run(lab, pair[0].Name, pair[1].Name);
         Assert.Equal(TraceVerdict.Delivered, r.Verdict);
         Assert.DoesNotContain(r.Hops, h => h.Kind is "leaf" or "spine");
     }
@@ -179,6 +179,24 @@ public class TraceTests
     }
 
     [Fact]
+    public void Segmentation_drops_show_the_deciding_acl_and_allowed_packets_the_rule_that_let_them_through()
+    {
+        var denied = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007", dport: 22);
+        Assert.Equal(TraceVerdict.Dropped, denied.Verdict);
+        var drop = denied.Hops[^1];
+        Assert.Equal(HopAction.Drop, drop.Action);
+        Assert.Equal(("ls_out_acl", 1000, "to-lport", true), (drop.Acl!.Stage, drop.Acl.Priority, drop.Acl.Direction, drop.Acl.IsDefault));
+        Assert.Contains("dropped by the default rule", denied.VerdictDetail, StringComparison.Ordinal);
+        Assert.Equal("worker-067", drop.Device); // a to-lport drop happens on the destination chassis, after the fabric
+
+        var allowed = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007", dport: 5432);
+        var hop = allowed.Hops.Last(h => h.Acl is not null);
+        Assert.False(hop.Acl!.IsDefault);
+        Assert.Contains("tcp.dst == 5432", hop.Acl.Match, StringComparison.Ordinal);
+        Assert.StartsWith("allow-related (rule1:web-to-db", hop.Acl.Action, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Pcap_holds_one_frame_per_hop_that_tshark_can_read()
     {
         var r = Run(Seed.Value, "vm-app-001-0001", "vm-app-002-0001");
@@ -190,7 +208,7 @@ public class TraceTests
     [Fact]
     public void Icmp_and_ipv6_traces_work_end_to_end()
     {
-        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-db-0007", family: IpFamily.Ipv6, proto: TraceProtocol.Icmp);
+        var r = Run(Seed.Value, "vm-legacy-web-0001", "vm-legacy-web-0002", family: IpFamily.Ipv6, proto: TraceProtocol.Icmp); // within the group: allowed
         Assert.Equal(TraceVerdict.Delivered, r.Verdict);
         Assert.Equal(1500 - 48, r.MaxDfPayload);
         Assert.NotNull(r.Hops[^1].Frame!.Find<Icmpv6Layer>());
