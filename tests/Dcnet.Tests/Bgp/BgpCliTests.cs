@@ -9,13 +9,7 @@ public class BgpCliTests
 {
     public BgpCliTests() => Directory.SetCurrentDirectory(Repo.Root);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = DcnetCli.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     [Fact]
     public void Bgp_text_is_golden()

@@ -10,13 +10,7 @@ public class BondCliTests
 {
     public BondCliTests() => Directory.SetCurrentDirectory(Repo.Root);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = DcnetCli.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     private static string Flows(TempDir tmp, string text)
     {

@@ -9,13 +9,7 @@ public class CliTests
     /// <summary>The runner starts in the test binary's folder; paths in golden outputs read as users type them from the repository root.</summary>
     public CliTests() => Directory.SetCurrentDirectory(Repo.Root);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = DcnetCli.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     private static string WriteDesign(string dir, string yaml)
     {
