@@ -132,6 +132,51 @@ public class TsharkDecodeTests
         }
     }
 
+    [Fact]
+    public void A_trace_pcap_opens_in_tshark_with_every_hops_headers()
+    {
+        Peer.RequireProgram("tshark", "tshark");
+        var network = Dcnet.Topology.Resolver.Resolve(Dcnet.Design.DesignLoader.Load(Repo.Path("examples", "dc-5000.yaml")));
+        var trace = new Dcnet.Trace.Tracer(network).Trace(new Dcnet.Trace.TraceRequest { From = "vm-legacy-web-0001", To = "vm-legacy-db-0007", DestinationPort = 5432 });
+        string dir = Directory.CreateTempSubdirectory("dcnet-tshark-").FullName;
+        try
+        {
+            string pcap = Path.Combine(dir, "trace.pcap");
+            File.WriteAllBytes(pcap, Dcnet.Trace.TraceFormatter.Pcap(trace));
+            var result = Shell.Run("tshark", "-r", pcap, "-T", "json", "--no-duplicate-keys",
+                "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE").EnsureOk();
+            using var doc = JsonDocument.Parse(result.Stdout);
+            var packets = doc.RootElement.EnumerateArray().Select(p => p.GetProperty("_source").GetProperty("layers")).ToList();
+            var hops = trace.Hops.Where(h => h.Frame is not null).ToList();
+            Assert.Equal(hops.Count, packets.Count);
+            for (int i = 0; i < hops.Count; i++)
+            {
+                var layers = packets[i];
+                Assert.False(layers.TryGetProperty("_ws.malformed", out _), $"hop {hops[i].Index} ({hops[i].Device}) is malformed for tshark");
+                AssertChecksumsGood(layers);
+                if (hops[i].Frame!.Find<VlanLayer>() is { } tag)
+                {
+                    Assert.Equal(I(tag.Vid), Field(layers, "vlan", "vlan.id"));
+                }
+
+                if (hops[i].Frame!.Find<VxlanLayer>() is { } vx)
+                {
+                    Assert.Equal(I((int)vx.Vni), Field(layers, "vxlan", "vxlan.vni"));
+                }
+
+                // The innermost IPv4 header is the VM's packet: its addresses survive every hop.
+                var ip = layers.GetProperty("ip");
+                var inner = ip.ValueKind == JsonValueKind.Array ? ip[ip.GetArrayLength() - 1] : ip;
+                Assert.Equal(trace.Source.ToString(), inner.GetProperty("ip.src").GetString());
+                Assert.Equal(trace.Destination.ToString(), inner.GetProperty("ip.dst").GetString());
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>Every checksum tshark verified is good (status 1).</summary>
     private static void AssertChecksumsGood(JsonElement layers)
     {
