@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace Dcnet.Bgp;
@@ -11,6 +12,9 @@ internal sealed class AsPathTable
 {
     private readonly List<uint[]> paths;
     private readonly Dictionary<ulong, int> prepends;
+
+    // Reports format the same few paths for every table that holds them, possibly from several threads.
+    private readonly ConcurrentDictionary<int, string> texts = new();
 
     public AsPathTable()
     {
@@ -69,6 +73,9 @@ internal sealed class AsPathTable
         return paths.Count - 1;
     }
 
-    /// <summary>The path as FRR prints it: ASNs separated by spaces, "" when empty.</summary>
-    public string Text(int id) => string.Join(' ', paths[id].Select(a => a.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>The interned path itself; it is never changed, so tables share it.</summary>
+    public IReadOnlyList<uint> List(int id) => paths[id];
+
+    /// <summary>The path as FRR prints it: ASNs separated by spaces, "" when empty; formatted once per path.</summary>
+    public string Text(int id) => texts.GetOrAdd(id, static (i, all) => string.Join(' ', all[i].Select(a => a.ToString(CultureInfo.InvariantCulture))), paths);
 }

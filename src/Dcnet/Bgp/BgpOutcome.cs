@@ -7,11 +7,12 @@ namespace Dcnet.Bgp;
 /// <summary>One path in a router's BGP table, as FRR would list it.</summary>
 public sealed class RibPath
 {
-    internal RibPath(BgpNeighbor? from, PeerView peer, IReadOnlyList<uint> asPath, bool hasMed, bool best, bool multipath)
+    internal RibPath(BgpNeighbor? from, PeerView peer, IReadOnlyList<uint> asPath, string asPathText, bool hasMed, bool best, bool multipath)
     {
         From = from;
         Peer = peer;
         AsPath = asPath;
+        AsPathText = asPathText;
         HasMed = hasMed;
         Best = best;
         Multipath = multipath;
@@ -29,7 +30,7 @@ public sealed class RibPath
     public IReadOnlyList<uint> AsPath { get; }
 
     /// <summary>The AS path as FRR prints it ("" for a local route).</summary>
-    public string AsPathText => string.Join(' ', AsPath.Select(a => a.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    public string AsPathText { get; }
 
     /// <summary>A MED (0) is present: on our own routes and on routes from the neighbour that originated them.</summary>
     public bool HasMed { get; }
@@ -61,10 +62,73 @@ public sealed class RibEntry
 
     public IReadOnlyList<RibPath> Paths { get; }
 
-    public RibPath? Best => Paths.FirstOrDefault(p => p.Best);
+    public RibPath? Best
+    {
+        get
+        {
+            for (int i = 0; i < Paths.Count; i++)
+            {
+                if (Paths[i].Best)
+                {
+                    return Paths[i];
+                }
+            }
 
-    /// <summary>The best path, then the multipaths by peer name.</summary>
-    public IReadOnlyList<RibPath> Ecmp => [.. Paths.Where(p => p.Best), .. Paths.Where(p => p.Multipath).OrderBy(p => p.Peer.Hostname, StringComparer.Ordinal).ThenBy(p => p.Peer.PeerId, StringComparer.Ordinal)];
+            return null;
+        }
+    }
+
+    /// <summary>The best path, then the multipaths by peer name (reports ask for it per prefix: a loop, not LINQ).</summary>
+    public IReadOnlyList<RibPath> Ecmp
+    {
+        get
+        {
+            var best = Best;
+            int n = best is null ? 0 : 1;
+            for (int i = 0; i < Paths.Count; i++)
+            {
+                n += Paths[i].Multipath ? 1 : 0;
+            }
+
+            if (n == 0)
+            {
+                return [];
+            }
+
+            var set = new RibPath[n];
+            int k = 0;
+            if (best is not null)
+            {
+                set[k++] = best;
+            }
+
+            int from = k;
+            for (int i = 0; i < Paths.Count; i++)
+            {
+                if (Paths[i].Multipath)
+                {
+                    // Insertion sort by (hostname, peer id): the multipaths are few.
+                    var p = Paths[i];
+                    int j = k++;
+                    while (j > from && ByPeer(set[j - 1], p) > 0)
+                    {
+                        set[j] = set[j - 1];
+                        j--;
+                    }
+
+                    set[j] = p;
+                }
+            }
+
+            return set;
+        }
+    }
+
+    private static int ByPeer(RibPath a, RibPath b)
+    {
+        int c = string.CompareOrdinal(a.Peer.Hostname, b.Peer.Hostname);
+        return c != 0 ? c : string.CompareOrdinal(a.Peer.PeerId, b.Peer.PeerId);
+    }
 
     /// <summary>FRR's selectionReason: the reason of the last comparison it ran.</summary>
     public SelectionReason Reason { get; }
@@ -203,12 +267,12 @@ public sealed class BgpOutcome
             var p = run.Paths[i];
             if (p.Adj < 0)
             {
-                list[i] = new RibPath(null, PeerView.Local(router, family), [], true, p.Selected, p.Multipath);
+                list[i] = new RibPath(null, PeerView.Local(router, family), [], "", true, p.Selected, p.Multipath);
             }
             else
             {
                 var a = topo.Adjacencies[p.Adj];
-                list[i] = new RibPath(a.ReceiverEnd, a.View, Paths[p.AsPath].ToArray(), p.Med, p.Selected, p.Multipath);
+                list[i] = new RibPath(a.ReceiverEnd, a.View, Paths.List(p.AsPath), Paths.Text(p.AsPath), p.Med, p.Selected, p.Multipath);
             }
         }
 

@@ -448,7 +448,6 @@ public static class BgpReport
         if (changes.Count > 0)
         {
             var t = new TextTable("device", "family", "prefix", "change", "before", "after", "at").AlignRight(6);
-            var summaries = new Dictionary<ChangedTable, string[]>();
             foreach (var g in changes.GroupBy(c => (c.Router, c.Family)))
             {
                 var list = g.ToList();
@@ -456,20 +455,13 @@ public static class BgpReport
                 while (i < list.Count)
                 {
                     var first = list[i];
-                    string[] Cells(RouteChange c)
-                    {
-                        if (!summaries.TryGetValue(c.Table, out var cached))
-                        {
-                            cached = [Tokens.Of(c.Kind), Summary(c.Table.Before), Summary(c.Table.After), Ms(c.AtMs)];
-                            summaries[c.Table] = cached;
-                        }
-
-                        return cached;
-                    }
+                    static string[] Cells(RouteChange c) =>
+                        c.Table.TextCells ??= [Tokens.Of(c.Kind), Summary(c.Table.Before), Summary(c.Table.After), Ms(c.AtMs)];
 
                     var cells = Cells(first);
                     int j = i + 1;
-                    while (j < list.Count && list[j].Prefix.PrefixLength == first.Prefix.PrefixLength && list[j].Prefix.First() == list[j - 1].Prefix.Last() + 1 && Cells(list[j]).SequenceEqual(cells))
+                    while (j < list.Count && list[j].Prefix.PrefixLength == first.Prefix.PrefixLength && list[j].Prefix.First() == list[j - 1].Prefix.Last() + 1
+                           && Cells(list[j]) is var next && (ReferenceEquals(next, cells) || next.SequenceEqual(cells)))
                     {
                         j++;
                     }

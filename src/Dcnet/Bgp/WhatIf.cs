@@ -84,6 +84,9 @@ internal sealed class ChangedTable(BgpOutcome before, BgpOutcome after, BgpRoute
 
     public int AtMs { get; } = atMs;
 
+    /// <summary>The text report's cells for this table, formatted once and shared by all its prefixes.</summary>
+    public string[]? TextCells { get; set; }
+
     public RibEntry? Before
     {
         get
