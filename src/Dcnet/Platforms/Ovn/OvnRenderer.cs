@@ -19,10 +19,7 @@ public sealed class OvnRenderer : IRenderer
     public const int ArgumentBudget = 1_000_000;
 
     /// <summary>A pseudo-unit that ends the current invocation.</summary>
-    private const string Barrier = "\0barrier";
-
-    /// <summary>Starts a VM port unit: switch name and @id follow, then the create command.</summary>
-    private const string PortMarker = "\0port";
+    private static readonly Unit Barrier = new([]);
 
     public string Target => "ovn";
 
@@ -36,11 +33,14 @@ public sealed class OvnRenderer : IRenderer
         [new RenderedFile("ovn-nb.sh", Script(LogicalNetworkBuilder.Of(network), LogAcls))];
 
     /// <summary>The whole script.</summary>
-    public static string Script(LogicalNetwork model, bool logAcls = false)
+    public static string Script(LogicalNetwork model, bool logAcls = false) => Script(model, logAcls, ArgumentBudget);
+
+    /// <summary>The whole script, packed under another budget: tests use a small one to split a small design's joins.</summary>
+    internal static string Script(LogicalNetwork model, bool logAcls, int argumentBudget)
     {
         var units = Units(model, logAcls);
-        var invocations = Pack(units);
-        var sb = new StringBuilder(units.Sum(u => u.Sum(a => a.Length + 4)) + 4096);
+        var invocations = Pack(units, model.PortGroups, argumentBudget);
+        var sb = new StringBuilder(units.Sum(u => u.Args.Sum(a => a.Length + 4)) + 4096);
         var d = model.Network.Design;
         var (acls, from, to, _, _) = model.Counts();
         sb.Append("#!/bin/sh\n");
@@ -57,7 +57,7 @@ public sealed class OvnRenderer : IRenderer
             foreach (var unit in inv)
             {
                 sb.Append(" \\\n  --");
-                foreach (string arg in unit)
+                foreach (string arg in unit.Args)
                 {
                     sb.Append(' ').Append(ShellQuote(arg));
                 }
@@ -71,11 +71,29 @@ public sealed class OvnRenderer : IRenderer
         return sb.ToString();
     }
 
-    /// <summary>The commands, in load order; a unit is one or more commands that must share an invocation (an @id and its use).</summary>
-    private static List<List<string>> Units(LogicalNetwork model, bool logAcls)
+    /// <summary>
+    /// One or more commands that must share an invocation (an @id and its use). A VM port's unit creates the row only;
+    /// <see cref="Pack"/> joins it to its switch and port groups by its @id at the end of the invocation.
+    /// </summary>
+    private sealed class Unit(List<string> args)
     {
-        var units = new List<List<string>>();
-        void U(params string[] args) => units.Add([.. args]);
+        public List<string> Args { get; } = args;
+
+        /// <summary>A VM port's switch.</summary>
+        public string? Switch { get; init; }
+
+        /// <summary>A VM port's @id.</summary>
+        public string? Id { get; init; }
+
+        /// <summary>A VM port's port groups, by index.</summary>
+        public IReadOnlyList<int> Groups { get; init; } = [];
+    }
+
+    /// <summary>The commands, in load order.</summary>
+    private static List<Unit> Units(LogicalNetwork model, bool logAcls)
+    {
+        var units = new List<Unit>();
+        void U(params string[] args) => units.Add(new([.. args]));
         string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 
         if (model.DefaultAclDrop)
@@ -88,17 +106,24 @@ public sealed class OvnRenderer : IRenderer
             U("ls-add", ls.Name);
         }
 
-        // VM ports are created with the generic 'create' and joined to their switch by one 'add' per switch and
-        // invocation (Pack adds it): lsp-add into a switch that already holds thousands of committed ports costs
-        // seconds per thousand, the single 'add' a fraction of that.
-        units.Add([Barrier]);
-        foreach (var p in model.Ports.Where(p => p.Type == LogicalPortType.Vif))
+        // Port groups start empty. VM ports are created with the generic 'create' and joined to their switch and port
+        // groups by one 'add' per switch and per port group and invocation (Pack adds them): lsp-add into a switch that
+        // already holds thousands of committed ports costs seconds per thousand, and pg-add resolves member names
+        // slowly and puts every member on one command line, which a port group of 60,000 ports would overflow.
+        foreach (var pg in model.PortGroups)
         {
-            units.Add([PortMarker, p.Switch.Name, "@p" + I(p.Index), "--id=@p" + I(p.Index), "create", "Logical_Switch_Port", "name=" + OvsdbString(p.Name),
-                "addresses=" + OvsdbString(p.Addresses), "port_security=" + OvsdbString(p.PortSecurity!)]);
+            U("pg-add", pg.Name);
         }
 
-        units.Add([Barrier]);
+        units.Add(Barrier);
+        foreach (var p in model.Ports.Where(p => p.Type == LogicalPortType.Vif))
+        {
+            string id = "@p" + I(p.Index);
+            units.Add(new(["--id=" + id, "create", "Logical_Switch_Port", "name=" + OvsdbString(p.Name),
+                "addresses=" + OvsdbString(p.Addresses), "port_security=" + OvsdbString(p.PortSecurity!)]) { Switch = p.Switch.Name, Id = id, Groups = p.PortGroups });
+        }
+
+        units.Add(Barrier);
 
         foreach (var p in model.Ports.Where(p => p.Type == LogicalPortType.Localnet))
         {
@@ -109,18 +134,16 @@ public sealed class OvnRenderer : IRenderer
                 unit.AddRange(["--", "set", "Logical_Switch_Port", p.Name, "tag=" + I(tag)]);
             }
 
-            units.Add(unit);
+            units.Add(new(unit));
         }
 
-        // ovn-nbctl resolves port names of rows created in the same invocation slowly (20 s for 2,000 port groups'
-        // members at 5,000 ports, against 1 s once committed): port groups start a new invocation.
-        units.Add([Barrier]);
+        units.Add(Barrier);
         if (model.Router is { } lr)
         {
             U("lr-add", lr.Name);
             foreach (var rp in lr.Ports)
             {
-                units.Add(["lrp-add", lr.Name, rp.Name, rp.Mac.ToString(), .. rp.Networks]);
+                units.Add(new(["lrp-add", lr.Name, rp.Name, rp.Mac.ToString(), .. rp.Networks]));
                 var lsp = rp.Switch.RouterPort!;
                 U("lsp-add", rp.Switch.Name, lsp.Name, "--", "lsp-set-type", lsp.Name, "router", "--", "lsp-set-addresses", lsp.Name, "router",
                     "--", "lsp-set-options", lsp.Name, "router-port=" + rp.Name);
@@ -150,12 +173,7 @@ public sealed class OvnRenderer : IRenderer
             U("create", "Address_Set", "name=" + a.Name, "addresses=[" + string.Join(",", a.Addresses.Select(x => OvsdbString(x.ToString()))) + "]");
         }
 
-        units.Add([Barrier]);
-        foreach (var pg in model.PortGroups)
-        {
-            units.Add(["pg-add", pg.Name, .. pg.Ports.Select(p => p.Name)]);
-        }
-
+        units.Add(Barrier);
         foreach (var a in model.Acls)
         {
             string id = "@a" + I(a.Index);
@@ -170,28 +188,36 @@ public sealed class OvnRenderer : IRenderer
             }
 
             unit.AddRange(["--", "add", "Port_Group", a.Owner.Name, "acls", id]);
-            units.Add(unit);
+            units.Add(new(unit));
         }
 
         return units;
     }
 
-    /// <summary>Packs units into invocations under <see cref="ArgumentBudget"/>; a unit larger than the budget gets one of
-    /// its own. VM port units get, at the end of their invocation, one 'add Logical_Switch SW ports @id...' per switch.</summary>
-    private static List<List<List<string>>> Pack(List<List<string>> units)
+    /// <summary>Packs units into invocations under the budget; a unit larger than the budget gets one of
+    /// its own. The VM ports of an invocation are joined at its end by one 'add Logical_Switch SW ports @id...' per
+    /// switch and one 'add Port_Group PG ports @id...' per port group.</summary>
+    private static List<List<Unit>> Pack(List<Unit> units, IReadOnlyList<PortGroup> portGroups, int budget)
     {
-        var result = new List<List<List<string>>>();
-        var current = new List<List<string>>();
-        var joins = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        var result = new List<List<Unit>>();
+        var current = new List<Unit>();
+        var switchJoins = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        var groupJoins = new SortedDictionary<int, List<string>>();
         long size = 64;
         void Flush()
         {
-            foreach (var (sw, ids) in joins)
+            foreach (var (sw, ids) in switchJoins)
             {
-                current.Add(["add", "Logical_Switch", sw, "ports", .. ids]);
+                current.Add(new(["add", "Logical_Switch", sw, "ports", .. ids]));
             }
 
-            joins.Clear();
+            foreach (var (pg, ids) in groupJoins)
+            {
+                current.Add(new(["add", "Port_Group", portGroups[pg].Name, "ports", .. ids]));
+            }
+
+            switchJoins.Clear();
+            groupJoins.Clear();
             if (current.Count > 0)
             {
                 result.Add(current);
@@ -203,37 +229,58 @@ public sealed class OvnRenderer : IRenderer
 
         foreach (var u in units)
         {
-            if (u is [Barrier])
+            if (ReferenceEquals(u, Barrier))
             {
                 Flush();
                 continue;
             }
 
-            bool port = u[0] == PortMarker;
-            var command = port ? u.Skip(3).ToList() : u;
-            long cost = 10 + command.Sum(a => (long)Encoding.UTF8.GetByteCount(a) + 1 + 8) + (port ? u[2].Length + 9 : 0);
-            if (current.Count > 0 && size + cost > ArgumentBudget)
+            // Each argument costs its bytes, a NUL and a pointer; each join adds the @id once more.
+            long cost = 10 + u.Args.Sum(a => (long)Encoding.UTF8.GetByteCount(a) + 1 + 8);
+            if (u.Id is string id)
+            {
+                cost += (id.Length + 9) * (1 + u.Groups.Count);
+                cost += switchJoins.ContainsKey(u.Switch!) ? 0 : 40 + u.Switch!.Length;
+                cost += u.Groups.Where(g => !groupJoins.ContainsKey(g)).Sum(g => 40 + portGroups[g].Name.Length);
+            }
+
+            if (current.Count > 0 && size + cost > budget)
             {
                 Flush();
-            }
-
-            if (port)
-            {
-                if (!joins.TryGetValue(u[1], out var ids))
+                if (u.Id is not null)
                 {
-                    joins[u[1]] = ids = [];
-                    cost += 40 + u[1].Length;
+                    // The joins this unit counted on are gone with the flush: count them again.
+                    cost = 10 + u.Args.Sum(a => (long)Encoding.UTF8.GetByteCount(a) + 1 + 8) + (u.Id.Length + 9) * (1 + u.Groups.Count)
+                         + 40 + u.Switch!.Length + u.Groups.Sum(g => 40 + portGroups[g].Name.Length);
                 }
-
-                ids.Add(u[2]);
             }
 
-            current.Add(command);
+            if (u.Id is string join)
+            {
+                Join(switchJoins, u.Switch!, join);
+                foreach (int g in u.Groups)
+                {
+                    Join(groupJoins, g, join);
+                }
+            }
+
+            current.Add(u);
             size += cost;
         }
 
         Flush();
         return result;
+    }
+
+    private static void Join<TKey>(SortedDictionary<TKey, List<string>> joins, TKey key, string id)
+        where TKey : notnull
+    {
+        if (!joins.TryGetValue(key, out var ids))
+        {
+            joins[key] = ids = [];
+        }
+
+        ids.Add(id);
     }
 
     /// <summary>An OVSDB string literal, for generic database commands (<c>name="..."</c>).</summary>

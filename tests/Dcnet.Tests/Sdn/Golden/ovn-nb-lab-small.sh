@@ -10,6 +10,10 @@ ovn-nbctl --no-wait \
   -- ls-add ls-frontend \
   -- ls-add ls-backend \
   -- ls-add ls-external \
+  -- pg-add pg_web \
+  -- pg-add pg_api \
+  -- pg-add pg_db \
+  -- pg-add pg_cache \
   >/dev/null
 
 ovn-nbctl --no-wait \
@@ -67,6 +71,10 @@ ovn-nbctl --no-wait \
   -- --id=@p51 create Logical_Switch_Port 'name="vm-cache-0004/eth0"' 'addresses="02:dc:00:00:00:34 10.2.0.34 fd00:2::22"' 'port_security="02:dc:00:00:00:34 10.2.0.34 fd00:2::22"' \
   -- add Logical_Switch ls-backend ports @p17 @p19 @p21 @p23 @p25 @p27 @p29 @p31 @p33 @p35 @p37 @p39 @p40 @p41 @p42 @p43 @p44 @p45 @p46 @p47 @p48 @p49 @p50 @p51 \
   -- add Logical_Switch ls-frontend ports @p0 @p1 @p2 @p3 @p4 @p5 @p6 @p7 @p8 @p9 @p10 @p11 @p12 @p13 @p14 @p15 @p16 @p18 @p20 @p22 @p24 @p26 @p28 @p30 @p32 @p34 @p36 @p38 \
+  -- add Port_Group pg_web ports @p0 @p1 @p2 @p3 @p4 @p5 @p6 @p7 @p8 @p9 @p10 @p11 @p12 @p13 @p14 @p15 \
+  -- add Port_Group pg_api ports @p16 @p17 @p18 @p19 @p20 @p21 @p22 @p23 @p24 @p25 @p26 @p27 @p28 @p29 @p30 @p31 @p32 @p33 @p34 @p35 @p36 @p37 @p38 @p39 \
+  -- add Port_Group pg_db ports @p40 @p41 @p42 @p43 @p44 @p45 @p46 @p47 \
+  -- add Port_Group pg_cache ports @p48 @p49 @p50 @p51 \
   >/dev/null
 
 ovn-nbctl --no-wait \
@@ -89,10 +97,6 @@ ovn-nbctl --no-wait \
   >/dev/null
 
 ovn-nbctl --no-wait \
-  -- pg-add pg_web vm-web-0001/eth0 vm-web-0002/eth0 vm-web-0003/eth0 vm-web-0004/eth0 vm-web-0005/eth0 vm-web-0006/eth0 vm-web-0007/eth0 vm-web-0008/eth0 vm-web-0009/eth0 vm-web-0010/eth0 vm-web-0011/eth0 vm-web-0012/eth0 vm-web-0013/eth0 vm-web-0014/eth0 vm-web-0015/eth0 vm-web-0016/eth0 \
-  -- pg-add pg_api vm-api-0001/eth0 vm-api-0001/eth1 vm-api-0002/eth0 vm-api-0002/eth1 vm-api-0003/eth0 vm-api-0003/eth1 vm-api-0004/eth0 vm-api-0004/eth1 vm-api-0005/eth0 vm-api-0005/eth1 vm-api-0006/eth0 vm-api-0006/eth1 vm-api-0007/eth0 vm-api-0007/eth1 vm-api-0008/eth0 vm-api-0008/eth1 vm-api-0009/eth0 vm-api-0009/eth1 vm-api-0010/eth0 vm-api-0010/eth1 vm-api-0011/eth0 vm-api-0011/eth1 vm-api-0012/eth0 vm-api-0012/eth1 \
-  -- pg-add pg_db vm-db-0001/eth0 vm-db-0002/eth0 vm-db-0003/eth0 vm-db-0004/eth0 vm-db-0005/eth0 vm-db-0006/eth0 vm-db-0007/eth0 vm-db-0008/eth0 \
-  -- pg-add pg_cache vm-cache-0001/eth0 vm-cache-0002/eth0 vm-cache-0003/eth0 vm-cache-0004/eth0 \
   -- --id=@a0 create ACL 'name="web:default-deny/ipv4"' direction=to-lport priority=1000 'match="outport == @pg_web && ip4"' action=drop -- add Port_Group pg_web acls @a0 \
   -- --id=@a1 create ACL 'name="web:within-group/ipv4"' direction=to-lport priority=1001 'match="outport == @pg_web && ip4 && ip4.src == $pg_web_ip4"' action=allow-related -- add Port_Group pg_web acls @a1 \
   -- --id=@a2 create ACL 'name="web:default-deny/ipv6"' direction=to-lport priority=1000 'match="outport == @pg_web && ip6"' action=drop -- add Port_Group pg_web acls @a2 \
