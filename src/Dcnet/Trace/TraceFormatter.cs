@@ -76,6 +76,11 @@ public static class TraceFormatter
                   .Append(" '").Append(a.Match).Append("' ").Append(a.Action).Append('\n');
             }
 
+            if (h.Action == HopAction.Drop)
+            {
+                continue;
+            }
+
             var l = h.Latency;
             sb.Append("       latency: ").Append(Us(l.TotalNs)).Append(" = serialization ").Append(Us(l.SerializationNs))
               .Append(" + ").Append(l.DeviceKind).Append(' ').Append(Us(l.DeviceNs)).Append(" + propagation ").Append(Us(l.PropagationNs)).Append('\n');
@@ -83,7 +88,8 @@ public static class TraceFormatter
 
         sb.Append('\n').Append(Pmtu(r));
         double ser = r.Hops.Sum(h => h.Latency.SerializationNs), dev = r.Hops.Sum(h => h.Latency.DeviceNs), prop = r.Hops.Sum(h => h.Latency.PropagationNs);
-        sb.Append("latency (one way): ").Append(Us(r.LatencyNs)).Append(" = serialization ").Append(Us(ser)).Append(" + devices ").Append(Us(dev)).Append(" + propagation ").Append(Us(prop)).Append('\n');
+        bool arrives = r.Verdict is TraceVerdict.Delivered or TraceVerdict.Fragmented;
+        sb.Append(arrives ? "latency (one way): " : "latency (one way, up to where it stops): ").Append(Us(r.LatencyNs)).Append(" = serialization ").Append(Us(ser)).Append(" + devices ").Append(Us(dev)).Append(" + propagation ").Append(Us(prop)).Append('\n');
         sb.Append("verdict: ").Append(Tokens.Of(r.Verdict)).Append(" (").Append(r.VerdictDetail).Append(")\n");
         return sb.ToString();
     }

@@ -185,6 +185,14 @@ internal sealed class Walk
             return;
         }
 
+        // A drop marks where the packet stops: the device's figure is already on the hop that brought it there.
+        if (action == HopAction.Drop)
+        {
+            latencyKind = "none";
+            link = null;
+            metres = 0;
+        }
+
         double serialization = 0;
         if (link is { } speed && wire is not null)
         {

@@ -45,6 +45,27 @@ public class TraceTests
     }
 
     [Fact]
+    public void A_drop_hop_adds_no_latency_and_the_total_stops_where_the_packet_does()
+    {
+        var r = Run(Seed.Value, "vm-app-001-0001", "vm-app-002-0001"); // between groups: app-002's default deny
+        Assert.Equal(TraceVerdict.Dropped, r.Verdict);
+        var drop = r.Hops[^1];
+        Assert.Equal(HopAction.Drop, drop.Action);
+        Assert.Equal(0, drop.Latency.TotalNs);
+        Assert.Equal("none", drop.Latency.DeviceKind);
+
+        // The switch hop before it carries the ACL decision and the vSwitch's figure, once.
+        Assert.Equal(drop.Device, r.Hops[^2].Device);
+        Assert.Equal(drop.Acl, r.Hops[^2].Acl);
+        Assert.True(r.Hops[^2].Latency.DeviceNs > 0);
+
+        string text = TraceFormatter.Text(r);
+        Assert.Contains("latency (one way, up to where it stops): ", text, StringComparison.Ordinal);
+        string dropBlock = text[text.IndexOf($"{drop.Index,3}  {drop.Device}", StringComparison.Ordinal)..text.IndexOf("\npath MTU", StringComparison.Ordinal)];
+        Assert.DoesNotContain("latency:", dropBlock, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Overlay_pair_across_hosts_is_geneve_encapsulated_with_ovns_option()
     {
         var r = Run(Seed.Value, "vm-app-001-0001", "vm-app-001-0002");
