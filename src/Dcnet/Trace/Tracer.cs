@@ -72,7 +72,9 @@ public sealed class Tracer
     public Network Network => network;
 
     /// <summary>Traces one packet. Throws <see cref="ArgumentException"/> when an endpoint does not exist.</summary>
-    public TraceResult Trace(TraceRequest request)
+    public TraceResult Trace(TraceRequest request) => TraceCore(request, alwaysProbe: false);
+
+    private TraceResult TraceCore(TraceRequest request, bool alwaysProbe)
     {
         var sources = endpoints.Candidates(request.From, request.Family, out string? p1);
         if (sources.Count == 0)
@@ -90,13 +92,24 @@ public sealed class Tracer
         var (src, dst) = sources.SelectMany(s => destinations.Select(d => (s, d)))
             .OrderBy(x => x.s.Segment is not null && ReferenceEquals(x.s.Segment, x.d.Segment) ? 0 : 1)
             .First();
-        var result = new Walk(this, request, src, dst).Run();
+        var walk = new Walk(this, request, src, dst);
+        var result = walk.Run();
+        return walk.SizeLimited || alwaysProbe ? WithProbe(result, request, src, dst) : result;
+    }
 
-        // The path's limits come from a walk no MTU stops: the smallest packet, DF set. An oversized packet stops at the
-        // first limit it hits and never sees the ones after it, but PMTUD and the largest deliverable ping depend on all.
+    /// <summary>
+    /// The path's limits from a walk no MTU stops: the smallest packet, DF set. An oversized packet stops at (or is
+    /// fragmented by) the first limit it hits and never sees the ones after it, but PMTUD and the largest deliverable
+    /// ping depend on all. A packet no MTU touched has seen them all already (<see cref="Walk.SizeLimited"/>).
+    /// </summary>
+    private TraceResult WithProbe(TraceResult result, TraceRequest request, Endpoint src, Endpoint dst)
+    {
         var probe = new Walk(this, request with { Size = 0, DontFragment = true }, src, dst).Run();
         return result with { PathMtu = probe.PathMtu, MaxDfPayload = probe.MaxDfPayload };
     }
+
+    /// <summary>Traces with the probe walk even when the packet was not size-limited: the slow twin tests compare against.</summary>
+    internal TraceResult TraceAlwaysProbing(TraceRequest request) => TraceCore(request, alwaysProbe: true);
 
     internal LatencyProfile Latency => latency;
 

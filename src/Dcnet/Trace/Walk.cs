@@ -53,6 +53,13 @@ internal sealed class Walk
 
     private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The packet was over an MTU somewhere (fragmented or stopped by it). Every MTU check on the path records its limit
+    /// whatever the packet's size, and the path itself (ECMP, bond hash, ACLs) does not depend on the size or DF, so a
+    /// walk that was never size-limited has already seen every limit the smallest packet would see.
+    /// </summary>
+    public bool SizeLimited { get; private set; }
+
     public TraceResult Run()
     {
         Send();
@@ -196,7 +203,7 @@ internal sealed class Walk
         double serialization = 0;
         if (link is { } speed && wire is not null)
         {
-            int onWire = Math.Max(FrameCodec.Encode(wire).Length + 4, 64) + 20;
+            int onWire = Math.Max(wire.Length + 4, 64) + 20;
             serialization = speed.SerializationNanoseconds(onWire);
         }
 
@@ -234,6 +241,7 @@ internal sealed class Walk
             return verdict is null;
         }
 
+        SizeLimited = true;
         int size = InnerL3;
         bool df = v6 || req.DontFragment;
         switch (kind)

@@ -39,22 +39,31 @@ public static class FrameCodec
     /// <summary>Encodes from the inside out, so every length and checksum sees the bytes it covers.</summary>
     public static byte[] Encode(IReadOnlyList<Layer> layers, ReadOnlySpan<byte> payload)
     {
-        byte[] inner = payload.ToArray();
-        for (int i = layers.Count - 1; i >= 0; i--)
+        // One buffer, headers written back to front: each layer sees the finished bytes it covers.
+        int start = 0;
+        for (int i = 0; i < layers.Count; i++)
         {
-            Layer? next = i + 1 < layers.Count ? layers[i + 1] : null;
-            inner = Wrap(layers, i, next, inner);
+            start += layers[i].HeaderLength;
         }
 
-        return inner;
+        var frame = new byte[start + payload.Length];
+        payload.CopyTo(frame.AsSpan(start));
+        for (int i = layers.Count - 1; i >= 0; i--)
+        {
+            start -= layers[i].HeaderLength;
+            Layer? next = i + 1 < layers.Count ? layers[i + 1] : null;
+            Wrap(layers, i, next, frame.AsSpan(start));
+        }
+
+        return frame;
     }
 
-    private static byte[] Wrap(IReadOnlyList<Layer> layers, int index, Layer? next, byte[] inner)
+    /// <summary>Writes layer <paramref name="index"/>'s header at the start of <paramref name="buf"/>, which holds it and everything inside it.</summary>
+    private static void Wrap(IReadOnlyList<Layer> layers, int index, Layer? next, Span<byte> buf)
     {
         var layer = layers[index];
-        var buf = new byte[layer.HeaderLength + inner.Length];
-        var h = buf.AsSpan(0, layer.HeaderLength);
-        inner.CopyTo(buf.AsSpan(layer.HeaderLength));
+        var h = buf[..layer.HeaderLength];
+        int innerLength = buf.Length - layer.HeaderLength;
         switch (layer)
         {
             case EthernetLayer e:
@@ -87,7 +96,7 @@ public static class FrameCodec
                 {
                     uint first = (6u << 28) | ((uint)ip6.TrafficClass << 20) | (ip6.FlowLabel & 0xFFFFF);
                     BinaryPrimitives.WriteUInt32BigEndian(h, first);
-                    BinaryPrimitives.WriteUInt16BigEndian(h[4..], ip6.PayloadLength ?? (ushort)inner.Length);
+                    BinaryPrimitives.WriteUInt16BigEndian(h[4..], ip6.PayloadLength ?? (ushort)innerLength);
                     h[6] = ip6.NextHeader ?? ProtocolOf(next);
                     h[7] = ip6.HopLimit;
                     ip6.Source.TryWriteBytes(h[8..], out _);
@@ -170,8 +179,6 @@ public static class FrameCodec
             default:
                 throw new NotSupportedException("cannot encode " + layer.GetType().Name);
         }
-
-        return buf;
     }
 
     private static Layer? EnclosingIp(IReadOnlyList<Layer> layers, int index)

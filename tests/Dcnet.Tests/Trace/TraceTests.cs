@@ -44,6 +44,58 @@ public class TraceTests
         Golden.Assert("tests/Dcnet.Tests/Trace/Golden/seed-overlay.json", TraceFormatter.Json(overlay));
     }
 
+    /// <summary>
+    /// Trace skips the probe walk when no MTU touched the packet: that packet has seen every limit already. The slow
+    /// twin always probes; both must agree on every field for random endpoints, sizes (around the usual limits), DF,
+    /// protocols and families, on designs with clean and broken MTUs.
+    /// </summary>
+    [Theory]
+    [InlineData("dc-5000.yaml")]
+    [InlineData("dc-5000-pitfalls.yaml")]
+    [InlineData("lab-small.yaml")]
+    public void Skipping_the_probe_walk_never_changes_a_result(string example)
+    {
+        var t = new Tracer(Designs.Example(example));
+        var n = t.Network;
+        var rnd = new Random(7);
+        int?[] sizes = [null, 64, 1200, 1400, 1442, 1443, 1450, 1500, 1501, 4000, 8950, 9000, 9001];
+        string Endpoint() => rnd.Next(10) switch
+        {
+            0 => n.Hosts[rnd.Next(n.Hosts.Count)].Name,
+            1 => rnd.Next(2) == 0 ? "198.51.100.7" : "2001:db8:77::7",
+            _ => n.Vms[rnd.Next(n.Vms.Count)].Name,
+        };
+
+        int sizeLimited = 0;
+        for (int i = 0; i < 1500; i++)
+        {
+            var req = new TraceRequest
+            {
+                From = Endpoint(),
+                To = Endpoint(),
+                Size = sizes[rnd.Next(sizes.Length)],
+                DontFragment = rnd.Next(3) != 0,
+                Family = rnd.Next(3) == 0 ? IpFamily.Ipv6 : IpFamily.Ipv4,
+                Protocol = (TraceProtocol)rnd.Next(3),
+            };
+            TraceResult fast, slow;
+            try
+            {
+                fast = t.Trace(req);
+                slow = t.TraceAlwaysProbing(req);
+            }
+            catch (ArgumentException)
+            {
+                continue; // an endpoint without an address in that family
+            }
+
+            Assert.Equal(TraceFormatter.Json(slow), TraceFormatter.Json(fast));
+            sizeLimited += fast.Verdict is TraceVerdict.Fragmented or TraceVerdict.TooBigAtSource or TraceVerdict.BlackHoled ? 1 : 0;
+        }
+
+        Assert.True(sizeLimited > 0 || example == "lab-small.yaml", "no request was size-limited: the sizes miss the design's MTUs");
+    }
+
     [Fact]
     public void A_drop_hop_adds_no_latency_and_the_total_stops_where_the_packet_does()
     {
