@@ -235,24 +235,26 @@ public sealed class OvnRenderer : IRenderer
                 continue;
             }
 
-            // Each argument costs its bytes, a NUL and a pointer; each join adds the @id once more.
-            long cost = 10 + u.Args.Sum(a => (long)Encoding.UTF8.GetByteCount(a) + 1 + 8);
-            if (u.Id is string id)
+            // Each argument costs its bytes, a NUL and a pointer; each join adds the @id once more, and a join command
+            // the current invocation does not have yet costs its own words.
+            long Cost()
             {
-                cost += (id.Length + 9) * (1 + u.Groups.Count);
-                cost += switchJoins.ContainsKey(u.Switch!) ? 0 : 40 + u.Switch!.Length;
-                cost += u.Groups.Where(g => !groupJoins.ContainsKey(g)).Sum(g => 40 + portGroups[g].Name.Length);
+                long c = 10 + u.Args.Sum(a => (long)Encoding.UTF8.GetByteCount(a) + 1 + 8);
+                if (u.Id is string id)
+                {
+                    c += (id.Length + 9) * (1 + u.Groups.Count);
+                    c += switchJoins.ContainsKey(u.Switch!) ? 0 : 40 + u.Switch!.Length;
+                    c += u.Groups.Where(g => !groupJoins.ContainsKey(g)).Sum(g => 40 + portGroups[g].Name.Length);
+                }
+
+                return c;
             }
 
+            long cost = Cost();
             if (current.Count > 0 && size + cost > budget)
             {
                 Flush();
-                if (u.Id is not null)
-                {
-                    // The joins this unit counted on are gone with the flush: count them again.
-                    cost = 10 + u.Args.Sum(a => (long)Encoding.UTF8.GetByteCount(a) + 1 + 8) + (u.Id.Length + 9) * (1 + u.Groups.Count)
-                         + 40 + u.Switch!.Length + u.Groups.Sum(g => 40 + portGroups[g].Name.Length);
-                }
+                cost = Cost();
             }
 
             if (u.Id is string join)
