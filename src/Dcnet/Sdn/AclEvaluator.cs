@@ -138,13 +138,20 @@ public sealed class AclEvaluator
             {
                 int[] ingress = sw.Ingress.Where(i => Candidate(acls[i], AclPortField.Inport, p.Index)).ToArray();
                 int[] egress = sw.Egress.Where(i => Candidate(acls[i], AclPortField.Outport, p.Index)).ToArray();
-                lists =
-                [
-                    ingress.Where(i => model.Acls[i].Match.Admits(IpFamily.Ipv4)).ToArray(),
-                    ingress.Where(i => model.Acls[i].Match.Admits(IpFamily.Ipv6)).ToArray(),
-                    egress.Where(i => model.Acls[i].Match.Admits(IpFamily.Ipv4)).ToArray(),
-                    egress.Where(i => model.Acls[i].Match.Admits(IpFamily.Ipv6)).ToArray(),
-                ];
+                // By direction, family and transport: a TCP packet never looks at a UDP or ICMP ACL.
+                lists = new int[CandidateLists][];
+                foreach (bool inStage in new[] { true, false })
+                {
+                    foreach (var family in new[] { IpFamily.Ipv4, IpFamily.Ipv6 })
+                    {
+                        foreach (var transport in Enum.GetValues<TransportClass>())
+                        {
+                            lists[CandidateList(inStage, family, transport)] = (inStage ? ingress : egress)
+                                .Where(i => model.Acls[i].Match.Admits(family) && CanMatch(acls[i].Protocol, transport)).ToArray();
+                        }
+                    }
+                }
+
                 shared[key] = lists;
             }
 
@@ -172,6 +179,22 @@ public sealed class AclEvaluator
 
         return result;
     }
+
+    private static readonly int Transports = Enum.GetValues<TransportClass>().Length;
+
+    private static readonly int CandidateLists = 2 * 2 * Transports;
+
+    private static int CandidateList(bool ingress, IpFamily family, TransportClass transport) =>
+        (((ingress ? 0 : 1) * 2) + (int)family) * Transports + (int)transport;
+
+    private static bool CanMatch(L4Match protocol, TransportClass transport) => protocol switch
+    {
+        L4Match.Any => true,
+        L4Match.Tcp => transport == TransportClass.Tcp,
+        L4Match.Udp => transport == TransportClass.Udp,
+        L4Match.Icmp => transport == TransportClass.Icmp,
+        _ => true,
+    };
 
     /// <summary>The switch is patched to the logical router with an address in the family.</summary>
     internal bool RouterAttached(int sw, IpFamily f) => switches[sw].Router[(int)f];
@@ -526,7 +549,7 @@ public sealed class AclEvaluator
     {
         ref readonly var info = ref switches[sw];
         bool ingress = direction == AclDirection.FromLport;
-        int[] candidates = ports[stagePort].Candidates[(ingress ? 0 : 2) + (int)ctx.Packet.Family];
+        int[] candidates = ports[stagePort].Candidates[CandidateList(ingress, ctx.Packet.Family, ctx.Packet.Transport)];
 
         // On a switch without stateful ACLs, ls_out_pre_lb clears conntrack toward router and localnet ports (northd.c
         // skip_port_from_conntrack: "ct_clear; next;").
