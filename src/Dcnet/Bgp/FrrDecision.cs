@@ -51,22 +51,63 @@ public static class SelectionReasons
 }
 
 /// <summary>What the next-hop comparison of bgp_mpath.c sees of a path's next hop.</summary>
-internal readonly record struct NextHopKey(uint V4, int MpLength, int Interface, UInt128 Address)
+/// <remarks>
+/// The address is held as two ulongs, not a UInt128: ReadyToRun precompiles no method that touches a UInt128 field
+/// (its ABI changed between runtime versions), and the decision process runs at start-up in every <c>dcnet check</c>.
+/// </remarks>
+internal readonly record struct NextHopKey
 {
+    private readonly ulong high, low;
+
+    private NextHopKey(uint v4, int mpLength, int receiverInterface, ulong high, ulong low)
+    {
+        V4 = v4;
+        MpLength = mpLength;
+        Interface = receiverInterface;
+        this.high = high;
+        this.low = low;
+    }
+
+    public uint V4 { get; }
+
+    public int MpLength { get; }
+
+    public int Interface { get; }
+
+    public UInt128 Address => new(high, low);
+
     /// <summary>A next hop in an IPv4 UPDATE (numbered IPv4 session).</summary>
-    public static NextHopKey Ipv4(uint address) => new(address, 0, 0, 0);
+    public static NextHopKey Ipv4(uint address) => new(address, 0, 0, 0, 0);
 
     /// <summary>An MP_REACH next hop with global and link-local parts (directly connected IPv6 peer, or unnumbered).</summary>
-    public static NextHopKey GlobalAndLinkLocal(int receiverInterface, UInt128 proxy) => new(0, 32, receiverInterface, proxy);
+    public static NextHopKey GlobalAndLinkLocal(int receiverInterface, UInt128 proxy) => new(0, 32, receiverInterface, (ulong)(proxy >> 64), (ulong)proxy);
 
     /// <summary>The next hop FRR gives its own <c>network</c> routes (0.0.0.0, or :: for IPv6).</summary>
-    public static NextHopKey Local(bool v4) => new(0, v4 ? 4 : 16, -1, 0);
+    public static NextHopKey Local(bool v4) => new(0, v4 ? 4 : 16, -1, 0, 0);
+
+    /// <summary>The addresses compared as unsigned 128-bit numbers.</summary>
+    public int CompareAddress(in NextHopKey other) => high != other.high ? high.CompareTo(other.high) : low.CompareTo(other.low);
 }
 
 /// <summary>A peer's transport address as <c>sockunion_cmp</c> orders it: family first (IPv4 before IPv6), then the address.</summary>
-internal readonly record struct SuKey(int Family, UInt128 Address) : IComparable<SuKey>
+/// <remarks>Two ulongs, not a UInt128, for the reason given on <see cref="NextHopKey"/>.</remarks>
+internal readonly record struct SuKey : IComparable<SuKey>
 {
-    public int CompareTo(SuKey other) => Family != other.Family ? Family.CompareTo(other.Family) : Address.CompareTo(other.Address);
+    private readonly ulong high, low;
+
+    public SuKey(int family, UInt128 address)
+    {
+        Family = family;
+        high = (ulong)(address >> 64);
+        low = (ulong)address;
+    }
+
+    public int Family { get; }
+
+    public UInt128 Address => new(high, low);
+
+    public int CompareTo(SuKey other) => Family != other.Family ? Family.CompareTo(other.Family)
+        : high != other.high ? high.CompareTo(other.high) : low.CompareTo(other.low);
 }
 
 /// <summary>One path as the decision process sees it. All paths here are eBGP or local; iBGP is outside the fabric.</summary>
@@ -294,15 +335,15 @@ internal static class FrrDecision
         {
             return a.MpLength switch
             {
-                16 => a.Address.CompareTo(b.Address),
-                32 => a.Interface != b.Interface ? 1 : a.Address.CompareTo(b.Address),
+                16 => a.CompareAddress(b),
+                32 => a.Interface != b.Interface ? 1 : a.CompareAddress(b),
                 _ => 0,
             };
         }
 
         if (a.MpLength is 16 or 32)
         {
-            c = a.Address.CompareTo(b.Address);
+            c = a.CompareAddress(b);
             return c != 0 ? c : a.MpLength < b.MpLength ? -1 : 1;
         }
 
