@@ -108,7 +108,7 @@ public static class BgpReport
                     return row;
                 }
 
-                foreach (var (label, row) in Collapse(rib.Entries, Cached))
+                foreach (var (label, row) in Collapse(rib.Entries, e => e.Prefix, Cached))
                 {
                     table.Add(label, row[0], row[1], row[2]);
                 }
@@ -151,21 +151,21 @@ public static class BgpReport
     /// Folds runs of consecutive, equally long, adjacent prefixes that route identically into one row
     /// ("10.96.0.0/32 .. 10.96.0.9/32"), so a table of 2,000 VIPs stays readable.
     /// </summary>
-    private static IEnumerable<(string Label, string[] Row)> Collapse(IReadOnlyList<RibEntry> entries, Func<RibEntry, string[]> row)
+    private static IEnumerable<(string Label, string[] Row)> Collapse<T>(IReadOnlyList<T> items, Func<T, IPNetwork> prefixOf, Func<T, string[]> row)
     {
         int i = 0;
-        while (i < entries.Count)
+        while (i < items.Count)
         {
-            var first = entries[i];
-            var r = row(first);
+            var first = prefixOf(items[i]);
+            var r = row(items[i]);
             int j = i + 1;
-            while (j < entries.Count && entries[j].Prefix.PrefixLength == first.Prefix.PrefixLength
-                   && entries[j].Prefix.First() == entries[j - 1].Prefix.Last() + 1 && (ReferenceEquals(row(entries[j]), r) || row(entries[j]).SequenceEqual(r)))
+            while (j < items.Count && prefixOf(items[j]) is var next && next.PrefixLength == first.PrefixLength
+                   && next.First() == prefixOf(items[j - 1]).Last() + 1 && row(items[j]) is var nextRow && (ReferenceEquals(nextRow, r) || nextRow.SequenceEqual(r)))
             {
                 j++;
             }
 
-            string label = j - i == 1 ? first.Prefix.ToString() : $"{first.Prefix} .. {entries[j - 1].Prefix} ({N(j - i)})";
+            string label = j - i == 1 ? first.ToString() : $"{first} .. {prefixOf(items[j - 1])} ({N(j - i)})";
             yield return (label, r);
             i = j;
         }
@@ -443,32 +443,21 @@ public static class BgpReport
         }
 
         var changes = report.Changes.Where(c => selection.Includes(c.Router) && selection.Includes(c.Family)).ToList();
+        int devices = changes.Select(c => c.Router).Distinct().Count();
         sb.Append("\nRoute changes: ").Append(N(changes.Count)).Append(changes.Count == 1 ? " route" : " routes").Append(" on ")
-          .Append(N(changes.Select(c => c.Router).Distinct().Count())).Append(changes.Select(c => c.Router).Distinct().Count() == 1 ? " device\n" : " devices\n");
+          .Append(N(devices)).Append(devices == 1 ? " device\n" : " devices\n");
         if (changes.Count > 0)
         {
             var t = new TextTable("device", "family", "prefix", "change", "before", "after", "at").AlignRight(6);
+
+            // Every prefix of a table changed the same way: its cells are formatted once, on the table.
+            static string[] Cells(RouteChange c) =>
+                c.Table.TextCells ??= [Tokens.Of(c.Kind), Summary(c.Table.Before), Summary(c.Table.After), Ms(c.AtMs)];
             foreach (var g in changes.GroupBy(c => (c.Router, c.Family)))
             {
-                var list = g.ToList();
-                int i = 0;
-                while (i < list.Count)
+                foreach (var (label, cells) in Collapse(g.ToList(), c => c.Prefix, Cells))
                 {
-                    var first = list[i];
-                    static string[] Cells(RouteChange c) =>
-                        c.Table.TextCells ??= [Tokens.Of(c.Kind), Summary(c.Table.Before), Summary(c.Table.After), Ms(c.AtMs)];
-
-                    var cells = Cells(first);
-                    int j = i + 1;
-                    while (j < list.Count && list[j].Prefix.PrefixLength == first.Prefix.PrefixLength && list[j].Prefix.First() == list[j - 1].Prefix.Last() + 1
-                           && Cells(list[j]) is var next && (ReferenceEquals(next, cells) || next.SequenceEqual(cells)))
-                    {
-                        j++;
-                    }
-
-                    string label = j - i == 1 ? first.Prefix.ToString() : $"{first.Prefix} .. {list[j - 1].Prefix} ({N(j - i)})";
-                    t.Add(first.Router.Name, FamilyToken(first.Family), label, cells[0], cells[1], cells[2], cells[3]);
-                    i = j;
+                    t.Add(g.Key.Router.Name, FamilyToken(g.Key.Family), label, cells[0], cells[1], cells[2], cells[3]);
                 }
             }
 

@@ -1,3 +1,5 @@
+using Dcnet.Topology;
+
 namespace Dcnet.Bgp;
 
 /// <summary>
@@ -51,21 +53,17 @@ public static class SelectionReasons
 }
 
 /// <summary>What the next-hop comparison of bgp_mpath.c sees of a path's next hop.</summary>
-/// <remarks>
-/// The address is held as two ulongs, not a UInt128: ReadyToRun precompiles no method that touches a UInt128 field
-/// (its ABI changed between runtime versions), and the decision process runs at start-up in every <c>dcnet check</c>.
-/// </remarks>
+/// <remarks>The address is a <see cref="Packed128"/>: the decision process runs at start-up in every <c>dcnet check</c>.</remarks>
 internal readonly record struct NextHopKey
 {
-    private readonly ulong high, low;
+    private readonly Packed128 address;
 
-    private NextHopKey(uint v4, int mpLength, int receiverInterface, ulong high, ulong low)
+    private NextHopKey(uint v4, int mpLength, int receiverInterface, Packed128 address)
     {
         V4 = v4;
         MpLength = mpLength;
         Interface = receiverInterface;
-        this.high = high;
-        this.low = low;
+        this.address = address;
     }
 
     public uint V4 { get; }
@@ -74,40 +72,37 @@ internal readonly record struct NextHopKey
 
     public int Interface { get; }
 
-    public UInt128 Address => new(high, low);
+    public UInt128 Address => address.Value;
 
     /// <summary>A next hop in an IPv4 UPDATE (numbered IPv4 session).</summary>
-    public static NextHopKey Ipv4(uint address) => new(address, 0, 0, 0, 0);
+    public static NextHopKey Ipv4(uint address) => new(address, 0, 0, default);
 
     /// <summary>An MP_REACH next hop with global and link-local parts (directly connected IPv6 peer, or unnumbered).</summary>
-    public static NextHopKey GlobalAndLinkLocal(int receiverInterface, UInt128 proxy) => new(0, 32, receiverInterface, (ulong)(proxy >> 64), (ulong)proxy);
+    public static NextHopKey GlobalAndLinkLocal(int receiverInterface, UInt128 proxy) => new(0, 32, receiverInterface, Packed128.Of(proxy));
 
     /// <summary>The next hop FRR gives its own <c>network</c> routes (0.0.0.0, or :: for IPv6).</summary>
-    public static NextHopKey Local(bool v4) => new(0, v4 ? 4 : 16, -1, 0, 0);
+    public static NextHopKey Local(bool v4) => new(0, v4 ? 4 : 16, -1, default);
 
     /// <summary>The addresses compared as unsigned 128-bit numbers.</summary>
-    public int CompareAddress(in NextHopKey other) => high != other.high ? high.CompareTo(other.high) : low.CompareTo(other.low);
+    public int CompareAddress(in NextHopKey other) => address.CompareTo(other.address);
 }
 
 /// <summary>A peer's transport address as <c>sockunion_cmp</c> orders it: family first (IPv4 before IPv6), then the address.</summary>
-/// <remarks>Two ulongs, not a UInt128, for the reason given on <see cref="NextHopKey"/>.</remarks>
 internal readonly record struct SuKey : IComparable<SuKey>
 {
-    private readonly ulong high, low;
+    private readonly Packed128 address;
 
     public SuKey(int family, UInt128 address)
     {
         Family = family;
-        high = (ulong)(address >> 64);
-        low = (ulong)address;
+        this.address = Packed128.Of(address);
     }
 
     public int Family { get; }
 
-    public UInt128 Address => new(high, low);
+    public UInt128 Address => address.Value;
 
-    public int CompareTo(SuKey other) => Family != other.Family ? Family.CompareTo(other.Family)
-        : high != other.high ? high.CompareTo(other.high) : low.CompareTo(other.low);
+    public int CompareTo(SuKey other) => Family != other.Family ? Family.CompareTo(other.Family) : address.CompareTo(other.address);
 }
 
 /// <summary>One path as the decision process sees it. All paths here are eBGP or local; iBGP is outside the fabric.</summary>

@@ -187,6 +187,7 @@ public sealed class AclEvaluator
     private static int CandidateList(bool ingress, IpFamily family, TransportClass transport) =>
         (((ingress ? 0 : 1) * 2) + (int)family) * Transports + (int)transport;
 
+    /// <summary>The ACL's protocol admits the packet's transport (ports aside): the one place that maps one to the other.</summary>
     private static bool CanMatch(L4Match protocol, TransportClass transport) => protocol switch
     {
         L4Match.Any => true,
@@ -631,29 +632,9 @@ public sealed class AclEvaluator
             return false;
         }
 
-        switch (a.Protocol)
+        if (!CanMatch(a.Protocol, p.Transport) || (a.Protocol is L4Match.Tcp or L4Match.Udp && !a.Ports.Contains(p.L4Destination)))
         {
-            case L4Match.Tcp:
-                if (p.Transport != TransportClass.Tcp || !a.Ports.Contains(p.L4Destination))
-                {
-                    return false;
-                }
-
-                break;
-            case L4Match.Udp:
-                if (p.Transport != TransportClass.Udp || !a.Ports.Contains(p.L4Destination))
-                {
-                    return false;
-                }
-
-                break;
-            case L4Match.Icmp:
-                if (p.Transport != TransportClass.Icmp)
-                {
-                    return false;
-                }
-
-                break;
+            return false;
         }
 
         if (a.PortField == AclPortField.Inport && (inport < 0 || !InPortGroup(inport, a.PortGroup)))

@@ -347,21 +347,20 @@ public sealed class Segment
     /// <summary>The overlay network identifier (GENEVE/VXLAN VNI), for overlay networks.</summary>
     public uint? Vni { get; internal set; }
 
-    // Stored as two ulongs, not UInt128: ReadyToRun does not precompile any method that touches a class with a
-    // UInt128 field (its ABI changed between runtime versions), and every check and simulation touches segments.
-    private ulong capacityV4Upper, capacityV4Lower, capacityV6Upper, capacityV6Lower;
+    // Packed, not UInt128: every check and simulation reads segments, and ReadyToRun would precompile none of them.
+    private Packed128 capacityV4, capacityV6;
 
     /// <summary>Addresses that can be handed to hosts and VMs (usable minus gateway and reserved), per family.</summary>
     public UInt128 CapacityV4
     {
-        get => new(capacityV4Upper, capacityV4Lower);
-        internal set => (capacityV4Upper, capacityV4Lower) = ((ulong)(value >> 64), (ulong)value);
+        get => capacityV4.Value;
+        internal set => capacityV4 = Packed128.Of(value);
     }
 
     public UInt128 CapacityV6
     {
-        get => new(capacityV6Upper, capacityV6Lower);
-        internal set => (capacityV6Upper, capacityV6Lower) = ((ulong)(value >> 64), (ulong)value);
+        get => capacityV6.Value;
+        internal set => capacityV6 = Packed128.Of(value);
     }
 
     public IReadOnlyList<HostInterface> HostInterfaces { get; internal set; } = [];
