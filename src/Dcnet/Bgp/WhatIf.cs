@@ -161,13 +161,13 @@ public sealed class WhatIfReport
     /// <summary>Runs the failures of <paramref name="scenario"/> from the steady state <paramref name="before"/>.</summary>
     public static WhatIfReport Run(BgpOutcome before, BgpScenario scenario) => Analyze(before, before.Simulation.WhatIf(before, scenario));
 
-    /// <summary>Compares a steady state with a what-if outcome computed from it.</summary>
-    public static WhatIfReport Analyze(BgpOutcome before, BgpOutcome after)
+    /// <summary>
+    /// The tables a what-if changed: per family and prefix class whose state it replaced, every live router whose
+    /// best path or ECMP set changed, with its run after (<c>Run</c>) and before (<c>Old</c>, null when it had none).
+    /// </summary>
+    internal static IEnumerable<(IpFamily Family, int Class, ClassState Was, ClassState Now, RouterRun Run, RouterRun? Old)> ForwardingChanges(BgpOutcome before, BgpOutcome after)
     {
-        var report = new WhatIfReport(before, after);
         var failed = after.Scenario!.FailedRouters;
-        var tables = new List<ChangedTable>();
-        var byClass = new Dictionary<(IpFamily, int), (int At, int Routers)>();
         foreach (var family in before.Families)
         {
             var b = before.States[(int)family];
@@ -181,24 +181,33 @@ public sealed class WhatIfReport
 
                 foreach (var run in a[c].Runs)
                 {
-                    var router = before.Model.Routers[run.Router];
                     var old = b[c].Find(run.Router);
-                    if (ReferenceEquals(run, old) || failed.Contains(router) || run.ForwardingChangedAt < 0)
+                    if (!ReferenceEquals(run, old) && !failed.Contains(before.Model.Routers[run.Router]) && run.ForwardingChangedAt >= 0)
                     {
-                        continue;
+                        yield return (family, c, b[c], a[c], run, old);
                     }
-
-                    if (Classify(old?.Forwarding ?? [], run.Forwarding) is not { } kind)
-                    {
-                        continue;
-                    }
-
-                    tables.Add(new ChangedTable(before, after, router, family, b[c], a[c], kind, run.ForwardingChangedAt));
-                    var key = (family, c);
-                    var (at, routers) = byClass.GetValueOrDefault(key);
-                    byClass[key] = (Math.Max(at, run.ForwardingChangedAt), routers + 1);
                 }
             }
+        }
+    }
+
+    /// <summary>Compares a steady state with a what-if outcome computed from it.</summary>
+    public static WhatIfReport Analyze(BgpOutcome before, BgpOutcome after)
+    {
+        var report = new WhatIfReport(before, after);
+        var tables = new List<ChangedTable>();
+        var byClass = new Dictionary<(IpFamily, int), (int At, int Routers)>();
+        foreach (var (family, c, was, now, run, old) in ForwardingChanges(before, after))
+        {
+            if (Classify(old?.Forwarding ?? [], run.Forwarding) is not { } kind)
+            {
+                continue;
+            }
+
+            tables.Add(new ChangedTable(before, after, before.Model.Routers[run.Router], family, was, now, kind, run.ForwardingChangedAt));
+            var key = (family, c);
+            var (at, routers) = byClass.GetValueOrDefault(key);
+            byClass[key] = (Math.Max(at, run.ForwardingChangedAt), routers + 1);
         }
 
         // Emit per router and family in table order without sorting: walk the family's prefixes once per changed router.
@@ -378,46 +387,27 @@ public static class BgpSweep
     private static SweepResult Summarize(BgpOutcome before, BgpOutcome after, BgpFailure failure)
     {
         int lost = 0, moved = 0, reduced = 0, converged = -1;
-        var failed = after.Scenario!.FailedRouters;
+        var scenario = after.Scenario!;
         var changedPrefixes = new HashSet<IPNetwork>();
-        foreach (var family in before.Families)
+        foreach (var (_, _, _, now, run, old) in WhatIfReport.ForwardingChanges(before, after))
         {
-            var b = before.States[(int)family];
-            var a = after.States[(int)family];
-            for (int c = 0; c < b.Length; c++)
+            int n = now.Class.Prefixes.Count;
+            int was = CountForwarding(old), forwarding = CountForwarding(run);
+            if (forwarding == 0 && was > 0)
             {
-                if (ReferenceEquals(b[c], a[c]))
-                {
-                    continue;
-                }
-
-                foreach (var run in a[c].Runs)
-                {
-                    var old = b[c].Find(run.Router);
-                    if (ReferenceEquals(run, old) || failed.Contains(before.Model.Routers[run.Router]) || run.ForwardingChangedAt < 0)
-                    {
-                        continue;
-                    }
-
-                    int n = a[c].Class.Prefixes.Count;
-                    int was = CountForwarding(old), now = CountForwarding(run);
-                    if (now == 0 && was > 0)
-                    {
-                        lost += n;
-                    }
-                    else if (now < was && SubsetOf(run, old!))
-                    {
-                        reduced += n;
-                    }
-                    else
-                    {
-                        moved += n;
-                    }
-
-                    converged = Math.Max(converged, run.ForwardingChangedAt);
-                    changedPrefixes.UnionWith(a[c].Class.Prefixes);
-                }
+                lost += n;
             }
+            else if (forwarding < was && SubsetOf(run, old!))
+            {
+                reduced += n;
+            }
+            else
+            {
+                moved += n;
+            }
+
+            converged = Math.Max(converged, run.ForwardingChangedAt);
+            changedPrefixes.UnionWith(now.Class.Prefixes);
         }
 
         int vipsLost = 0, vipsAffected = 0;
@@ -432,7 +422,7 @@ public static class BgpSweep
                     {
                         vipsAffected++;
                         var family = vip.IsV4() ? IpFamily.Ipv4 : IpFamily.Ipv6;
-                        if (!svc.Endpoints.Any(h => WhatIfReport.Announces(before.Model, after.Scenario, h, family)))
+                        if (!svc.Endpoints.Any(h => WhatIfReport.Announces(before.Model, scenario, h, family)))
                         {
                             vipsLost++;
                         }
@@ -441,7 +431,7 @@ public static class BgpSweep
             }
         }
 
-        return new SweepResult(failure, lost, moved, reduced, converged < 0 ? null : converged, vipsLost, vipsAffected, after.Scenario.Detections.Count(d => d.Milliseconds is null));
+        return new SweepResult(failure, lost, moved, reduced, converged < 0 ? null : converged, vipsLost, vipsAffected, scenario.Detections.Count(d => d.Milliseconds is null));
     }
 
     private static int CountForwarding(RouterRun? r)

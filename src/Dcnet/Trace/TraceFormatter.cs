@@ -27,7 +27,7 @@ public static class TraceFormatter
         }
 
         var firstIp = r.Hops.Count > 0 ? r.Hops[0].Frame : null;
-        int size = firstIp is null ? q.Size ?? 0 : L3(firstIp);
+        int size = firstIp is null ? q.Size ?? 0 : firstIp.IpLength;
         sb.Append(I(size)).Append("-byte IP packet, ").Append(q.Family == IpFamily.Ipv6 ? "IPv6" : q.DontFragment ? "IPv4, DF set" : "IPv4, DF clear").Append("\n\n");
         byte[]? previous = null;
         foreach (var h in r.Hops)
@@ -119,22 +119,6 @@ public static class TraceFormatter
         return sb.ToString();
     }
 
-    private static int L3(Frame f)
-    {
-        int at = 0;
-        foreach (var l in f.Layers)
-        {
-            if (l is Ipv4Layer or Ipv6Layer)
-            {
-                return f.Length - at;
-            }
-
-            at += l.HeaderLength;
-        }
-
-        return f.Length;
-    }
-
     private static string Stack(Frame f) =>
         string.Join(" | ", f.Layers.Select(l => l.Name + " " + I(l.HeaderLength))) + (f.Payload.Length > 0 ? " | payload " + I(f.Payload.Length) : "");
 
@@ -153,7 +137,7 @@ public static class TraceFormatter
         w.WriteString("family", Tokens.Of(q.Family));
         w.WriteNumber("sourcePort", q.SourcePort);
         w.WriteNumber("destinationPort", q.DestinationPort);
-        w.WriteNumber("size", r.Hops.Count > 0 && r.Hops[0].Frame is { } f0 ? L3(f0) : q.Size ?? 0);
+        w.WriteNumber("size", r.Hops.Count > 0 && r.Hops[0].Frame is { } f0 ? f0.IpLength : q.Size ?? 0);
         w.WriteBoolean("df", q.Family == IpFamily.Ipv6 || q.DontFragment);
         w.WriteString("verdict", Tokens.Of(r.Verdict));
         w.WriteString("verdictDetail", r.VerdictDetail);

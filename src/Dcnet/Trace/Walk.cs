@@ -124,23 +124,7 @@ internal sealed class Walk
         return new Frame([new EthernetLayer(nextHopMac, src.Mac), ip, l4], new byte[payload]);
     }
 
-    private static int L3Size(Frame f)
-    {
-        int at = 0;
-        foreach (var l in f.Layers)
-        {
-            if (l is Ipv4Layer or Ipv6Layer)
-            {
-                return f.Length - at;
-            }
-
-            at += l.HeaderLength;
-        }
-
-        return f.Length;
-    }
-
-    private int InnerL3 => L3Size(inner);
+    private int InnerL3 => inner.IpLength;
 
     private static Frame Tagged(Frame f, ushort vid) =>
         new([f.Layers[0], new VlanLayer(vid), .. f.Layers.Skip(1)], f.Payload);
@@ -231,7 +215,7 @@ internal sealed class Walk
     /// </summary>
     private bool Check(int mtu, LimitKind kind, string device, Frame wire, string where)
     {
-        int delta = L3Size(wire) - InnerL3;
+        int delta = wire.IpLength - InnerL3;
         int slack = kind == LimitKind.Receive ? Tracer.LinuxReceiveSlack : 0;
         int limit = mtu + slack - delta;
         bool filtered = kind == LimitKind.Router && IcmpFiltered(device);
@@ -275,7 +259,7 @@ internal sealed class Walk
                 }
 
             default:
-                Stop(TraceVerdict.Dropped, $"the {I(L3Size(wire))}-byte packet ({I(size)} inner) exceeds MTU {I(mtu)} at {device} {where}: dropped silently, no ICMP (an L2 hop, or a tunnel, cannot report it)", device, where, mtu);
+                Stop(TraceVerdict.Dropped, $"the {I(wire.IpLength)}-byte packet ({I(size)} inner) exceeds MTU {I(mtu)} at {device} {where}: dropped silently, no ICMP (an L2 hop, or a tunnel, cannot report it)", device, where, mtu);
                 return false;
         }
     }
@@ -927,6 +911,6 @@ internal sealed class Walk
             Icmpv4Layer or Icmpv6Layer => "ICMP echo",
             _ => null,
         }).LastOrDefault(s => s is not null) ?? "";
-        return $"{addresses} {l4}, {I(L3Size(f))} bytes".Trim();
+        return $"{addresses} {l4}, {I(f.IpLength)} bytes".Trim();
     }
 }

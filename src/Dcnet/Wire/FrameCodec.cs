@@ -9,6 +9,26 @@ public sealed record Frame(IReadOnlyList<Layer> Layers, byte[] Payload)
 {
     public int Length => Layers.Sum(l => l.HeaderLength) + Payload.Length;
 
+    /// <summary>The size of the outermost IP packet: bytes from the first IPv4 or IPv6 header to the end (the whole frame when there is none).</summary>
+    public int IpLength
+    {
+        get
+        {
+            int at = 0;
+            foreach (var l in Layers)
+            {
+                if (l is Ipv4Layer or Ipv6Layer)
+                {
+                    return Length - at;
+                }
+
+                at += l.HeaderLength;
+            }
+
+            return Length;
+        }
+    }
+
     public T? Find<T>()
         where T : Layer => Layers.OfType<T>().FirstOrDefault();
 
