@@ -16,28 +16,7 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string content) => WriteAllBytes(path, Utf8NoBom.GetBytes(content));
 
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        string temp = TempPathFor(full);
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, FileOptions.None))
-            {
-                fs.Write(content);
-                fs.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
+    public static void WriteAllBytes(string path, byte[] content) => Write(path, s => s.Write(content));
 
     /// <summary>Streams the content into the temporary file (for outputs too large to hold in memory), then renames it.</summary>
     public static void Write(string path, Action<Stream> write)
